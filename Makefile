@@ -1,0 +1,80 @@
+# tasklab: every entry point. `make help` lists them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+TOOLS       := .tools
+UV          := $(TOOLS)/bin/uv
+SYNCED      := $(VENV)/.tasklab-synced
+MANAGE      := $(BIN)/python sandbox_project/manage.py
+PORT        ?= 8000
+DOCS_PORT   ?= 8001
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# JupyterLab refuses to run as root without --allow-root; a machine without a display
+# cannot open a browser.
+LAB_FLAGS := --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+ifeq ($(shell id -u),0)
+LAB_FLAGS += --allow-root
+endif
+ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
+LAB_FLAGS += --no-browser
+endif
+
+.PHONY: help setup lab test test-unit test-notebooks server worker shell docs serve-docs reset clean
+
+help: ## List the commands
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(SYNCED) sandbox_project/var/db.sqlite3 ## Create .venv from the lock file and prepare the sandbox
+
+# uv itself, pinned by hash, in a tool folder of its own.
+$(UV): scripts/uv-requirements.txt
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	echo "Bootstrapping uv with $$python"; \
+	"$$python" -m venv --clear $(TOOLS) && \
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $< && \
+	touch $@
+
+$(SYNCED): pyproject.toml uv.lock $(UV)
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	$(UV) sync --locked --python "$$python" && \
+	$(BIN)/python -m ipykernel install --sys-prefix --name tasklab --display-name "Python 3 (tasklab)" >/dev/null && \
+	touch $@
+
+sandbox_project/var/db.sqlite3: $(SYNCED)
+	@mkdir -p $(@D) && $(MANAGE) migrate --verbosity 0 && echo "Sandbox database ready: $@"
+
+lab: setup ## Open JupyterLab on the lessons (prints its URL)
+	$(BIN)/jupyter lab $(LAB_FLAGS)
+
+test: setup test-unit test-notebooks ## Run every test: unit tests and every notebook (nbval)
+
+test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real db_worker
+	$(BIN)/pytest tests
+
+test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
+	$(BIN)/pytest -p no:django --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+server: setup ## Run the dev server on 127.0.0.1:$(PORT) (PORT=... to change)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: setup ## Run a db_worker on all queues
+	$(MANAGE) db_worker --queue-name '*'
+
+shell: setup ## Open django-extensions' shell_plus on the sandbox
+	$(MANAGE) shell_plus
+
+reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
+	@if [ "$(FORCE)" != 1 ]; then \
+		read -r -p "Delete the sandbox database (users, tasks, results) in sandbox_project/var/? [y/N] " answer; \
+		[ "$$answer" = y ] || [ "$$answer" = Y ] || { echo "Nothing deleted."; exit 1; }; \
+	fi
+	rm -f sandbox_project/var/db.sqlite3 sandbox_project/var/db.sqlite3-wal sandbox_project/var/db.sqlite3-shm
+	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3
+
+clean: ## Remove generated files (.venv, caches, built site); keeps the sandbox database
+	rm -rf $(VENV) $(TOOLS) site .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,51 @@
+"""The sandbox's background tasks.
+
+`send_welcome_email` is the seed tutorial's task; the others exist so the lessons can
+show slow work, failures, return values, queues and priorities.
+"""
+
+import time
+
+from django.core.mail import send_mail
+from django.tasks import task
+
+
+@task
+def send_welcome_email(user_email, username):
+    subject = "Welcome to TaskDemo"
+    message = f"Hi {username}, thanks for joining TaskDemo!"
+    from_email = "noreply@taskdemo.com"
+
+    send_mail(subject, message, from_email, [user_email])
+    print(f"Welcome email sent to {user_email}")
+
+
+@task(priority=10, queue_name="emails")
+def send_password_reset(user_email):
+    """Urgent mail on its own queue: only a worker that serves `emails` runs it."""
+    send_mail(
+        "Reset your TaskDemo password",
+        "Follow the link to choose a new password.",
+        "noreply@taskdemo.com",
+        [user_email],
+    )
+    print(f"Password reset sent to {user_email}")
+
+
+@task
+def slow_task(seconds=1.0):
+    """Stands in for slow work (an SMTP call, an image resize) that takes `seconds`."""
+    time.sleep(seconds)
+    return seconds
+
+
+@task
+def failing_task(reason="something went wrong"):
+    """Always raises, so the lessons can show what a FAILED result carries."""
+    raise RuntimeError(reason)
+
+
+@task
+def add(a, b):
+    """Returns a value, read back through `TaskResult.return_value`."""
+    return a + b

@@ -1,0 +1,81 @@
+"""The seed tutorial's two endpoints, corrected: bad input answers 400/404, never 500."""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.tasks import default_task_backend
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.views.decorators.csrf import csrf_exempt
+
+from .forms import RegistrationForm
+from .tasks import send_welcome_email
+
+DUPLICATE_USERNAME = "Username already exists. Please choose another."
+
+
+def _form_errors_as_text(form):
+    """One line per problem, naming the field, e.g. 'email: Enter a valid email address.'"""
+    if any(e.code == "unique" for e in form.errors.as_data().get("username", [])):
+        return DUPLICATE_USERNAME
+    return "\n".join(
+        f"{field}: {message}"
+        for field, messages in form.errors.items()
+        for message in messages
+    )
+
+
+# The seed exempts this view from CSRF so that curl can call it; a real form keeps CSRF on.
+@csrf_exempt
+def register(request):
+    if request.method != "POST":
+        return HttpResponse("Send POST request to register")
+
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_form_errors_as_text(form), status=400, content_type="text/plain")
+
+    enqueued = []
+    try:
+        with transaction.atomic():
+            user = form.save()
+            # Enqueue only once the user's row is committed: a fast worker must never
+            # look for a user that is not in the database yet.
+            transaction.on_commit(
+                lambda: enqueued.append(
+                    send_welcome_email.enqueue(user_email=user.email, username=user.username)
+                )
+            )
+    except IntegrityError:  # two requests raced for the same username
+        return HttpResponse(DUPLICATE_USERNAME, status=400, content_type="text/plain")
+
+    result = enqueued[0]
+    print(f"Task ID: {result.id}")
+    return HttpResponse(f"Registration successful! Task ID: {result.id}")
+
+
+def task_status(request, task_id):
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        return JsonResponse(
+            {
+                "error": "Task not found",
+                "hint": f"{task_id!r} is not a task id: task ids are UUIDs, "
+                "such as 05131955-6651-40e2-9feb-a9ee0c0cd87b.",
+            },
+            status=404,
+        )
+    try:
+        result = default_task_backend.get_result(task_id)
+    except TaskResultDoesNotExist:
+        return JsonResponse({"error": "Task not found"}, status=404)
+
+    return JsonResponse(
+        {
+            "id": result.id,
+            "status": result.status.name,
+            "finished": result.is_finished,
+            "attempts": result.attempts,
+        }
+    )

@@ -1,0 +1,12 @@
+"""URLs of the sandbox: the seed tutorial's two endpoints and the admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("register/", views.register),
+    path("task/<str:task_id>/", views.task_status),
+]

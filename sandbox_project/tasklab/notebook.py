@@ -1,0 +1,87 @@
+"""`setup()`: the one call at the top of every notebook."""
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import SANDBOX_DIR, VAR_DIR, shown
+from .processes import stop_all
+
+
+@dataclass
+class Lab:
+    """What `setup()` prepared: where this notebook's database and logs live."""
+
+    name: str
+    dir: Path
+    database: Path
+    log_dir: Path
+
+    def __str__(self):
+        import django
+        from django.conf import settings
+
+        return (
+            f"Lab {self.name!r} ready: Django {django.get_version()}, "
+            f"task backend {settings.TASKS['default']['BACKEND']}, "
+            f"fresh database {shown(self.database)}"
+        )
+
+
+def setup(name, *, quiet=False):
+    """Prepare this kernel for the sandbox, with a fresh database of its own.
+
+    `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
+    that holds this notebook's database and logs; it is emptied each time, so a notebook
+    always starts from the same state, and never touches the sandbox's own database.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise ValueError(
+            f"setup() needs a simple name such as '06-the-worker' (letters, digits, '-', '_', '.'), "
+            f"not {name!r}: it becomes a folder name."
+        )
+    stop_all()  # re-running the set-up cell: no worker may keep the old database open
+
+    if str(SANDBOX_DIR) not in sys.path:
+        sys.path.insert(0, str(SANDBOX_DIR))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "taskdemo.settings"
+    # Jupyter runs every cell inside an asyncio event loop, and Django refuses ORM calls
+    # from such a context. It is safe here: the cell's code is ordinary synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    lab_dir = VAR_DIR / "notebooks" / name
+    database = lab_dir / "db.sqlite3"
+    log_dir = lab_dir / "logs"
+    _forget_connections()
+    shutil.rmtree(lab_dir, ignore_errors=True)
+    log_dir.mkdir(parents=True)
+    os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["TASKLAB_LOG_DIR"] = str(log_dir)
+
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.configured and settings.DATABASES["default"]["NAME"] != str(database):
+        raise RuntimeError(
+            "This kernel is already set up for another lab. Restart the kernel "
+            "(Kernel > Restart Kernel) and run the notebook from the top."
+        )
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir)
+    if not quiet:
+        print(lab)
+    return lab
+
+
+def _forget_connections():
+    """Close connections to a database that is about to be deleted and recreated."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()

@@ -1,0 +1,82 @@
+"""`Worker`: the real `manage.py db_worker`, started and stopped from a notebook or a test."""
+
+import itertools
+
+from .errors import UnknownQueue
+from .paths import log_dir
+from .processes import ManagedProcess
+
+_numbers = itertools.count(1)
+
+
+def _declared_queues(backend):
+    """The backend's QUEUES, or None when the backend is not configured (the worker says so)."""
+    from django.conf import settings
+    from django.tasks import task_backends
+
+    return task_backends[backend].queues if backend in settings.TASKS else None
+
+
+class Worker(ManagedProcess):
+    """A `db_worker` subprocess whose output goes to a log file.
+
+    queues: the queues it serves (db_worker's default is only ``["default"]``); ``"*"`` for all.
+    interval: seconds between polls when idle (db_worker's default is 1).
+    worker_id: how the worker names itself in each result's `worker_ids`.
+    """
+
+    what = "The worker"
+
+    def __init__(
+        self,
+        queues=("default",),
+        *,
+        interval=0.1,
+        worker_id=None,
+        backend="default",
+        exclude_queues=(),
+        batch=False,
+        max_tasks=None,
+        extra_args=(),
+        env=None,
+    ):
+        self.queues = [queues] if isinstance(queues, str) else list(queues)
+        self._check_queues(backend, self.queues + list(exclude_queues))
+        self.worker_id = worker_id or f"worker-{next(_numbers)}"
+        command = [
+            "db_worker",
+            f"--queue-name={','.join(self.queues)}",
+            f"--interval={interval}",
+            f"--worker-id={self.worker_id}",
+            f"--backend={backend}",
+            "--no-reload",
+            "--no-startup-delay",
+        ]
+        if exclude_queues:
+            command.append(f"--exclude-queues={','.join(exclude_queues)}")
+        if batch:
+            command.append("--batch")
+        if max_tasks is not None:
+            command.append(f"--max-tasks={max_tasks}")
+        command.extend(extra_args)
+        super().__init__(command, log_dir() / f"{self.worker_id}.log", env=env)
+
+    @staticmethod
+    def _check_queues(backend, queues):
+        """db_worker accepts any queue name and then waits forever on a typo: refuse it here."""
+        declared = _declared_queues(backend)
+        if declared is None:
+            return
+        unknown = [q for q in queues if q != "*" and declared and q not in declared]
+        if unknown:
+            raise UnknownQueue(
+                f"No queue named {', '.join(map(repr, unknown))} in TASKS[{backend!r}]['QUEUES'] "
+                f"(declared: {', '.join(sorted(declared))}). A worker on it would wait forever. "
+                "Check the spelling, or add the queue to QUEUES in taskdemo/settings.py."
+            )
+
+    def is_ready(self):
+        return "Starting worker worker_id=" in self.log()
+
+    def describe(self):
+        return f"The worker {self.worker_id!r} (`manage.py {' '.join(self.command)}`)"

@@ -1,0 +1,45 @@
+"""Every test session gets its own SQLite file, shared with the workers the tests start.
+
+pytest-django's default test database for SQLite lives in memory, where a `db_worker`
+subprocess cannot see it; so the session's database is a real file, migrated once.
+pytest-django has loaded the settings before this file runs: the database is moved in
+place (no connection exists yet), and the environment tells the subprocesses the same.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SESSION_DIR = Path(tempfile.mkdtemp(prefix="tasklab-tests-"))
+os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{SESSION_DIR / 'db.sqlite3'}"
+os.environ["TASKLAB_LOG_DIR"] = str(SESSION_DIR / "logs")
+
+from django.conf import settings  # noqa: E402
+from django.db import connections  # noqa: E402
+
+assert connections["default"].connection is None, "connected before the database was moved"
+settings.DATABASES["default"]["NAME"] = str(SESSION_DIR / "db.sqlite3")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(SESSION_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker):
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("migrate", verbosity=0)
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A real `db_worker` on every queue, stopped after the test."""
+    from tasklab import Worker
+
+    with Worker(queues=["*"]) as running:
+        yield running

@@ -1,0 +1,48 @@
+"""The sandbox's tasks, called directly: what each one does when it runs."""
+
+import pytest
+from django.core import mail
+
+from accounts import tasks
+
+
+def test_send_welcome_email_sends_the_seeds_email(capsys):
+    tasks.send_welcome_email.call(user_email="alice@example.com", username="alice")
+
+    [email] = mail.outbox
+    assert (email.subject, email.from_email, email.to) == (
+        "Welcome to TaskDemo",
+        "noreply@taskdemo.com",
+        ["alice@example.com"],
+    )
+    assert email.body == "Hi alice, thanks for joining TaskDemo!"
+    assert capsys.readouterr().out == "Welcome email sent to alice@example.com\n"
+
+
+def test_password_reset_is_urgent_mail_on_the_emails_queue():
+    assert (tasks.send_password_reset.queue_name, tasks.send_password_reset.priority) == ("emails", 10)
+    tasks.send_password_reset.call("bob@example.com")
+    assert mail.outbox[0].to == ["bob@example.com"]
+
+
+def test_slow_task_takes_the_time_it_is_given():
+    import time
+
+    started = time.monotonic()
+    assert tasks.slow_task.call(0.2) == 0.2
+    assert time.monotonic() - started >= 0.2
+
+
+def test_failing_task_raises_its_reason():
+    with pytest.raises(RuntimeError, match="disk full"):
+        tasks.failing_task.call("disk full")
+
+
+def test_add_returns_the_sum():
+    assert tasks.add.call(2, 3) == 5
+
+
+def test_every_task_uses_a_declared_queue(settings):
+    declared = set(settings.TASKS["default"]["QUEUES"])
+    for name in ["send_welcome_email", "send_password_reset", "slow_task", "failing_task", "add"]:
+        assert getattr(tasks, name).queue_name in declared
