@@ -22,7 +22,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,8 +55,13 @@ test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real 
 	$(BIN)/pytest tests
 
 test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
-	$(BIN)/pytest -p no:django --nbval --nbval-current-env \
+	$(BIN)/pytest -p no:django -W ignore::pytest.PytestConfigWarning --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.ipynb for some)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
+		$(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
 
 server: setup ## Run the dev server on 127.0.0.1:$(PORT) (PORT=... to change)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -16,6 +16,9 @@ import pytest
 SESSION_DIR = Path(tempfile.mkdtemp(prefix="tasklab-tests-"))
 os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{SESSION_DIR / 'db.sqlite3'}"
 os.environ["TASKLAB_LOG_DIR"] = str(SESSION_DIR / "logs")
+# Playwright's sync API runs an event loop in this thread, and Django then refuses ORM
+# calls (SynchronousOnlyOperation) although the tests' code is plain synchronous code.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
@@ -43,3 +46,41 @@ def worker(transactional_db):
 
     with Worker(queues=["*"]) as running:
         yield running
+
+
+# Flags that let Debian's Chromium run headless as root on a machine with no outside network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from system_packages import chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that fails the test on any console error."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
