@@ -44,5 +44,19 @@ def test_add_returns_the_sum():
 
 def test_every_task_uses_a_declared_queue(settings):
     declared = set(settings.TASKS["default"]["QUEUES"])
-    for name in ["send_welcome_email", "send_password_reset", "slow_task", "failing_task", "add"]:
+    for name in ["send_welcome_email", "send_password_reset", "slow_task", "failing_task", "add",
+                 "process_with_progress"]:
         assert getattr(tasks, name).queue_name in declared
+
+
+def test_a_long_task_reports_its_progress(worker):
+    import tasklab
+    from accounts.progress import progress_of
+
+    result = tasks.process_with_progress.enqueue(steps=3, step_seconds=0.01)
+    tasklab.watch(result, timeout=20)
+
+    progress = progress_of(result.id)
+    assert (progress.done, progress.total, progress.percent) == (3, 3, 100)
+    assert result.return_value == 3
+    assert progress_of("05131955-6651-40e2-9feb-a9ee0c0cd87b") is None

@@ -86,7 +86,7 @@ def test_a_typo_in_a_queue_name_is_refused_before_starting(transactional_db):
          "ModuleNotFoundError: No module named 'taskdemo.no_such_settings'"),
         ({"backend": "no_such_backend"}, "argument --backend: The connection 'no_such_backend' doesn't exist."),
         ({"env": {"TASKLAB_DATABASE_URL": "sqlite:///{tmp}/empty.sqlite3"}},
-         "has unapplied migrations (admin, auth, contenttypes, django_tasks_database, sessions)"),
+         "has unapplied migrations (accounts, admin, auth, contenttypes, django_tasks_database, sessions)"),
         ({"interval": -1}, "argument --interval: Must be zero or greater"),
     ],
     ids=["bad settings", "unknown backend", "missing migrations", "bad flag"],

@@ -49,3 +49,15 @@ def failing_task(reason="something went wrong"):
 def add(a, b):
     """Returns a value, read back through `TaskResult.return_value`."""
     return a + b
+
+
+@task(takes_context=True)
+def process_with_progress(context, steps=10, step_seconds=0.2):
+    """A long task that reports how far it has got after each of its `steps`."""
+    from .progress import report_progress
+
+    report_progress(context, 0, steps)
+    for done in range(1, steps + 1):
+        time.sleep(step_seconds)
+        report_progress(context, done, steps)
+    return steps

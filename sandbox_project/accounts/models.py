@@ -1,0 +1,26 @@
+"""What the sandbox stores besides users: the progress that long tasks report."""
+
+from django.db import models
+
+
+class TaskProgress(models.Model):
+    """How far a long task has got. The task writes it; a page polls it.
+
+    `django.tasks` has no progress API of its own, so a task that wants to report progress
+    keeps it in a table of the application's, keyed by the task result's id.
+    """
+
+    task_id = models.UUIDField(primary_key=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "task progress"
+
+    def __str__(self):
+        return f"{self.task_id}: {self.done}/{self.total}"
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 100
