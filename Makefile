@@ -63,7 +63,7 @@ notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
 		$(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
 
-server: setup ## Run the dev server on 127.0.0.1:$(PORT) (PORT=... to change)
+server: setup ## Run the dev server on 127.0.0.1:8000 (PORT=... to change)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 worker: setup ## Run a db_worker on all queues
