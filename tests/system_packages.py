@@ -1,4 +1,4 @@
-"""System packages some tests need (Chromium, PostgreSQL, Redis).
+"""System packages some tests need (Chromium, PostgreSQL, Redis, curl).
 
 On a learner's machine a missing one skips the test with the exact install command;
 under CI=true it fails instead: CI installs them (.ci/run), so missing means broken.
@@ -13,6 +13,7 @@ INSTALL = {
     "chromium": "sudo apt install chromium   (macOS: brew install --cask chromium)",
     "postgres": "sudo apt install postgresql   (macOS: brew install postgresql@16)",
     "redis-server": "sudo apt install redis-server   (macOS: brew install redis)",
+    "curl": "sudo apt install curl   (macOS ships it)",
 }
 
 

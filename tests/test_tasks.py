@@ -60,3 +60,28 @@ def test_a_long_task_reports_its_progress(worker):
     assert (progress.done, progress.total, progress.percent) == (3, 3, 100)
     assert result.return_value == 3
     assert progress_of("05131955-6651-40e2-9feb-a9ee0c0cd87b") is None
+
+
+def test_where_am_i_names_the_process_and_thread_that_ran_it():
+    import os
+
+    assert tasks.where_am_i.call() == {"pid": os.getpid(), "thread": "MainThread"}
+
+
+def test_where_am_i_run_by_a_worker_names_the_workers_process(worker):
+    import tasklab
+
+    result = tasks.where_am_i.enqueue()
+    tasklab.watch(result, timeout=20)
+    assert result.return_value == {"pid": worker.pid, "thread": "MainThread"}
+
+
+@pytest.mark.django_db
+def test_welcome_user_looks_the_user_up_by_id():
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("dora", "dora@example.com")
+    assert tasks.welcome_user.call(user.pk) == "dora"
+    assert mail.outbox[0].to == ["dora@example.com"]
+    with pytest.raises(User.DoesNotExist):
+        tasks.welcome_user.call(user.pk + 1)

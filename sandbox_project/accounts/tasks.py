@@ -61,3 +61,22 @@ def process_with_progress(context, steps=10, step_seconds=0.2):
         time.sleep(step_seconds)
         report_progress(context, done, steps)
     return steps
+
+
+@task
+def where_am_i():
+    """Says which process and thread ran it, so lesson 4 can show where each backend runs tasks."""
+    import os
+    import threading
+
+    return {"pid": os.getpid(), "thread": threading.current_thread().name}
+
+
+@task
+def welcome_user(user_id):
+    """The welcome email, given only the user's id: the task looks the user up when it runs."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.get(pk=user_id)
+    send_welcome_email.call(user_email=user.email, username=user.username)
+    return user.username

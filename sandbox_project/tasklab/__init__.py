@@ -7,6 +7,7 @@
         tasklab.watch(result)
 """
 
+from . import http
 from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
 from .server import Server

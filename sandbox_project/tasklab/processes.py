@@ -13,7 +13,7 @@ import sys
 import time
 import weakref
 
-from .errors import ProcessStartError
+from .errors import ProcessStartError, TasklabError
 from .paths import SANDBOX_DIR, shown
 
 _running = weakref.WeakSet()
@@ -150,6 +150,26 @@ class ManagedProcess:
 
     def print_log(self):
         print(self.log(), end="")
+
+    def wait_for_log(self, text, timeout=10.0):
+        """Wait until the log contains `text`.
+
+        A process may print a line just after the event a lesson waited for: the server logs
+        a request after sending the reply, a worker logs `state=SUCCESSFUL` after saving it.
+        """
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            if not self.running:
+                raise TasklabError(
+                    f"{self.describe()} exited without printing {text!r}. "
+                    f"Last lines of its log:\n{self.log_tail()}"
+                )
+            if time.monotonic() > deadline:
+                raise TasklabError(
+                    f"{self.describe()} has not printed {text!r} after {timeout:g} s. "
+                    f"Last lines of its log:\n{self.log_tail()}"
+                )
+            time.sleep(0.05)
 
     def log_tail(self, lines=15):
         return "\n".join(self.log().rstrip().splitlines()[-lines:])
