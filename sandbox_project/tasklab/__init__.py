@@ -7,6 +7,7 @@
         tasklab.watch(result)
 """
 
+from . import browser
 from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
 from .server import Server
@@ -22,6 +23,7 @@ __all__ = [
     "UnknownQueue",
     "Watch",
     "Worker",
+    "browser",
     "setup",
     "watch",
 ]
