@@ -92,7 +92,7 @@ def _visit(script, screenshot, viewport):
             page = browser.new_page(viewport=viewport)
             errors = []
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("pageerror", lambda e: errors.append(f"{e.name}: {e.message}"))
             value = script(page)
             if screenshot is not None:
                 screenshot = Path(screenshot)
