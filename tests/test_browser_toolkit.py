@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -24,14 +25,28 @@ def test_run_works_inside_a_running_event_loop_as_in_jupyter(tmp_path):
         page.set_content(ROLE_STATUS)
         return page.get_by_role("status").inner_text()
 
-    async def cell():  # a Jupyter cell runs inside an asyncio loop: sync Playwright refuses that
+    async def plain_playwright_cell():
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright():
+            pass
+
+    async def cell():  # a Jupyter cell runs inside an asyncio loop
         return tasklab.browser.run(show, screenshot=tmp_path / "shot.png")
 
-    visit = asyncio.run(cell())
+    with pytest.raises(Exception, match="Sync API inside the asyncio loop"):
+        in_a_jupyter_like_thread(plain_playwright_cell)
+    visit = in_a_jupyter_like_thread(cell)
 
     assert visit.value == "RUNNING: 3 of 10 steps done."
     assert visit.console_errors == []
     assert visit.screenshot.read_bytes().startswith(b"\x89PNG")
+
+
+def in_a_jupyter_like_thread(cell):
+    """Run `cell` inside an asyncio loop, in a thread of its own (this one may run a loop already)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, cell()).result()
 
 
 def test_console_errors_and_script_errors_come_back_to_the_caller():
