@@ -48,24 +48,13 @@ def worker(transactional_db):
         yield running
 
 
-# Flags that let Debian's Chromium run headless as root on a machine with no outside network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
     from system_packages import chromium_path
+    from tasklab.browser import CHROMIUM_ARGS
 
     executable = chromium_path()
     with sync_playwright() as playwright:

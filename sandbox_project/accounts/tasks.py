@@ -80,3 +80,15 @@ def welcome_user(user_id):
     user = User.objects.get(pk=user_id)
     send_welcome_email.call(user_email=user.email, username=user.username)
     return user.username
+
+
+@task(takes_context=True)
+def process_then_fail(context, steps=10, step_seconds=0.2, fail_after=5):
+    """Like `process_with_progress`, but raises after `fail_after` steps: a failure mid-way."""
+    from .progress import report_progress
+
+    report_progress(context, 0, steps)
+    for done in range(1, fail_after + 1):
+        time.sleep(step_seconds)
+        report_progress(context, done, steps)
+    raise RuntimeError(f"step {fail_after + 1} of {steps} went wrong")

@@ -1,12 +1,17 @@
-"""URLs of the sandbox: the seed tutorial's two endpoints and the admin."""
+"""URLs of the sandbox: the seed tutorial's two endpoints, the status page, and the admin."""
 
 from django.contrib import admin
 from django.urls import path
 
-from accounts import views
+from accounts import status_page, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The seed's endpoints, kept as they are for the curl lessons: anyone with an id may ask.
     path("register/", views.register),
     path("task/<str:task_id>/", views.task_status),
+    # The status page (lesson 8): each visitor sees only the tasks they started.
+    path("jobs/", status_page.start, name="jobs"),
+    path("jobs/<str:task_id>/", status_page.task_page, name="job"),
+    path("jobs/<str:task_id>/status/", status_page.task_status, name="job-status"),
 ]

@@ -7,7 +7,7 @@
         tasklab.watch(result)
 """
 
-from . import http
+from . import browser, http
 from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
 from .server import Server
@@ -23,6 +23,7 @@ __all__ = [
     "UnknownQueue",
     "Watch",
     "Worker",
+    "browser",
     "setup",
     "watch",
 ]
