@@ -9,6 +9,7 @@
 
 from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
+from .scratch_project import ScratchProject, start_project
 from .server import Server
 from .watch import Watch, watch
 from .worker import Worker
@@ -16,6 +17,7 @@ from .worker import Worker
 __all__ = [
     "Lab",
     "ProcessStartError",
+    "ScratchProject",
     "Server",
     "TasklabError",
     "TasksNotFinished",
@@ -23,5 +25,6 @@ __all__ = [
     "Watch",
     "Worker",
     "setup",
+    "start_project",
     "watch",
 ]
