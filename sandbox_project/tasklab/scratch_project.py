@@ -57,7 +57,7 @@ class CommandOutput:
         return "\n".join(line for line in self.lines if text in line)
 
     def __str__(self):
-        return self.text
+        return self.text.rstrip("\n")
 
 
 class ScratchProject:
