@@ -73,7 +73,7 @@ def send_welcome_email_slowly(user_email, username, smtp_seconds=2.0):
 
 @task
 def describe_argument(value):
-    """What the task received: the type and value of its argument, after the JSON round trip."""
+    """What the task received: its argument's type and value (through a worker, after JSON)."""
     return {"type": type(value).__name__, "value": value}
 
 
