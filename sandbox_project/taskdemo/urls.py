@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import path
 
-from accounts import signup, views
+from accounts import views
+from accounts import signup
 
 urlpatterns = [
     path("admin/", admin.site.urls),
