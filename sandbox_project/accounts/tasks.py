@@ -92,3 +92,26 @@ def process_then_fail(context, steps=10, step_seconds=0.2, fail_after=5):
         time.sleep(step_seconds)
         report_progress(context, done, steps)
     raise RuntimeError(f"step {fail_after + 1} of {steps} went wrong")
+
+
+def send_welcome_email_slowly(user_email, username, smtp_seconds=2.0):
+    """The welcome email through a slow mail server: `smtp_seconds` stands in for the SMTP
+    round trips. Lesson 1 times a signup that waits for it against one that enqueues it."""
+    time.sleep(smtp_seconds)
+    send_welcome_email.call(user_email=user_email, username=username)
+
+
+@task
+def describe_argument(value):
+    """What the task received: its argument's type and value (through a worker, after JSON)."""
+    return {"type": type(value).__name__, "value": value}
+
+
+@task(takes_context=True)
+def describe_own_run(context):
+    """What the context tells a task about its own run: its result's id, attempt and worker."""
+    return {
+        "task_id": context.task_result.id,
+        "attempt": context.attempt,
+        "worker": context.task_result.worker_ids[-1],
+    }

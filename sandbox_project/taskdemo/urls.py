@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from accounts import status_page, views
+from accounts import signup, status_page, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,4 +14,7 @@ urlpatterns = [
     path("jobs/", status_page.start, name="jobs"),
     path("jobs/<str:task_id>/", status_page.task_page, name="job"),
     path("jobs/<str:task_id>/status/", status_page.task_status, name="job-status"),
+    # Lesson 1: the same signup, with its slow email sent inline or enqueued.
+    path("signup/inline/", signup.signup_inline),
+    path("signup/queued/", signup.signup_queued),
 ]

@@ -10,6 +10,7 @@
 from . import browser, http
 from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
+from .scratch_project import ScratchProject, start_project
 from .server import Server
 from .watch import Watch, watch
 from .worker import Worker
@@ -17,6 +18,7 @@ from .worker import Worker
 __all__ = [
     "Lab",
     "ProcessStartError",
+    "ScratchProject",
     "Server",
     "TasklabError",
     "TasksNotFinished",
@@ -25,5 +27,6 @@ __all__ = [
     "Worker",
     "browser",
     "setup",
+    "start_project",
     "watch",
 ]

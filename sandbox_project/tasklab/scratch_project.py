@@ -1,0 +1,190 @@
+"""`start_project()`: a throwaway Django project, to follow a tutorial's steps literally.
+
+Lesson 2 runs the seed tutorial's setup as written (`django-admin startproject`, edits to
+settings.py, `manage.py migrate`) and shows the errors today's packages really give. The
+project is an ordinary one, run by ordinary `python manage.py ...` subprocesses: nothing
+of the sandbox's settings leaks into it.
+"""
+
+import difflib
+import os
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import SANDBOX_DIR
+
+# The venv puts the sandbox on sys.path, so `startproject taskdemo` and `startapp accounts`
+# would refuse those names as "conflicting with an existing Python module". A learner's own
+# environment has no sandbox: run these two commands without it, as theirs would.
+_DJANGO_ADMIN_WITHOUT_SANDBOX = (
+    "import os, sys\n"
+    "sys.path = [p for p in sys.path if os.path.realpath(p or '.') != {sandbox!r}]\n"
+    "from django.core.management import execute_from_command_line\n"
+    "execute_from_command_line(['django-admin', *sys.argv[1:]])\n"
+)
+
+# One-shot commands (check, migrate, db_worker --batch) end by themselves; this bounds them.
+COMMAND_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class CommandOutput:
+    """What a command printed (stdout and stderr, in order) and how it exited."""
+
+    command: str
+    returncode: int
+    text: str
+
+    @property
+    def ok(self):
+        return self.returncode == 0
+
+    @property
+    def lines(self):
+        return self.text.rstrip("\n").splitlines()
+
+    def head(self, lines=5):
+        return "\n".join(self.lines[:lines])
+
+    def tail(self, lines=3):
+        return "\n".join(self.lines[-lines:])
+
+    def grep(self, text):
+        """The lines that contain `text`."""
+        return "\n".join(line for line in self.lines if text in line)
+
+    def __str__(self):
+        return self.text.rstrip("\n")
+
+
+class ScratchProject:
+    """A project folder made by `startproject`, with its settings.py as first generated."""
+
+    def __init__(self, folder, name):
+        self.dir = Path(folder)
+        self.name = name
+        self.settings = self.dir / name / "settings.py"
+        self.original_settings = self.settings.read_text()
+
+    def __repr__(self):
+        return f"<ScratchProject {self.name!r} in {self.dir.name}/>"
+
+    # -- running commands --------------------------------------------------------------
+    def manage(self, *args, timeout=COMMAND_TIMEOUT):
+        """`python manage.py ARGS` in the project folder, as a learner would type it."""
+        return run(self.dir, [sys.executable, "manage.py", *args],
+                   f"python manage.py {' '.join(args)}", timeout)
+
+    def startapp(self, name):
+        """`python manage.py startapp NAME`, run as the same `django-admin startapp NAME`."""
+        return django_admin(self.dir, "startapp", name)
+
+    # -- editing files -----------------------------------------------------------------
+    def add_to_settings(self, text):
+        """Append `text` at the end of settings.py, as a tutorial's "add this" says."""
+        with self.settings.open("a") as settings:
+            settings.write("\n" + text.strip("\n") + "\n")
+
+    def change_settings(self, old, new):
+        """Replace `old` (which must appear exactly once) with `new` in settings.py."""
+        text = self.settings.read_text()
+        count = text.count(old)
+        if count != 1:
+            where = "is not in" if count == 0 else f"appears {count} times in"
+            raise ValueError(
+                f"{old!r} {where} {self.name}/settings.py: nothing was changed. "
+                f"Look at the file ({self.settings}) and pass text that appears exactly once."
+            )
+        self.settings.write_text(text.replace(old, new))
+
+    def settings_diff(self):
+        """What was changed in settings.py since `startproject` wrote it (a unified diff)."""
+        path = f"{self.name}/settings.py"
+        return "".join(
+            difflib.unified_diff(
+                self.original_settings.splitlines(keepends=True),
+                self.settings.read_text().splitlines(keepends=True),
+                f"{path} (as generated)", f"{path} (now)", n=1,
+            )
+        )
+
+    def write(self, relative_path, text):
+        """Create or overwrite a file of the project, e.g. accounts/tasks.py."""
+        path = self.dir / relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.lstrip("\n"))
+        return path
+
+    def tree(self):
+        """The project's files, like the seed's tree listing (no caches, no database)."""
+        skipped = {"__pycache__", "db.sqlite3"}
+        return "\n".join(
+            str(path.relative_to(self.dir))
+            for path in sorted(self.dir.rglob("*"))
+            if path.is_file() and not skipped & set(path.relative_to(self.dir).parts)
+        )
+
+
+def django_admin(folder, *args):
+    """`django-admin ARGS` in `folder`, without the sandbox on sys.path (see above)."""
+    code = _DJANGO_ADMIN_WITHOUT_SANDBOX.format(sandbox=str(SANDBOX_DIR))
+    return run(folder, [sys.executable, "-c", code, *args], f"django-admin {' '.join(args)}")
+
+
+def run(folder, argv, shown_as, timeout=COMMAND_TIMEOUT):
+    """Run a one-shot command in `folder`; its output, paths shortened as a learner reads them."""
+    # The kernel's Django settings and toolkit variables belong to the sandbox, not here.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "TASKLAB_")) and key != "PYTHONPATH"
+    }
+    env["PYTHONUNBUFFERED"] = "1"  # keep stdout and stderr in the order they happened
+    try:
+        done = subprocess.run(
+            argv, cwd=folder, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as late:
+        output = late.stdout or ""  # bytes, even with text=True
+        if isinstance(output, bytes):
+            output = output.decode(errors="replace")
+        raise TimeoutError(
+            f"`{shown_as}` did not finish within {timeout} s (stopped). It printed:\n{output}"
+        ) from None
+    return CommandOutput(shown_as, done.returncode, _shorten_paths(done.stdout, Path(folder)))
+
+
+def _shorten_paths(text, folder):
+    """Paths relative to the project, or to site-packages, so outputs do not vary by machine."""
+    paths = sysconfig.get_paths()
+    replacements = {
+        f"{folder.resolve()}/": "",
+        f"{folder}/": "",
+        f"{paths['purelib']}/": "site-packages/",
+        f"{paths['stdlib']}/": "python/",
+    }
+    for long, short in replacements.items():
+        text = text.replace(long, short)
+    return text
+
+
+def start_project(folder, name="taskdemo"):
+    """`django-admin startproject NAME .` in a new, empty `folder`; returns the project.
+
+    Refuses a folder that already holds files: nothing of yours is ever overwritten.
+    """
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise FileExistsError(
+            f"{folder} is not empty: start_project() only creates projects in a new folder. "
+            "Pick another folder, or delete this one if it holds nothing you need."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    created = django_admin(folder, "startproject", name, ".")
+    if not created.ok:
+        raise RuntimeError(f"`{created.command}` failed:\n{created.tail(5)}")
+    return ScratchProject(folder, name)
