@@ -94,6 +94,7 @@ def process_then_fail(context, steps=10, step_seconds=0.2, fail_after=5):
     raise RuntimeError(f"step {fail_after + 1} of {steps} went wrong")
 
 
+@task
 def send_welcome_email_slowly(user_email, username, smtp_seconds=2.0):
     """The welcome email through a slow mail server: `smtp_seconds` stands in for the SMTP
     round trips. Lesson 1 times a signup that waits for it against one that enqueues it."""
