@@ -34,10 +34,10 @@ def on_page_markdown(markdown, page, config, files):
             )
             continue
         total += minutes
-        link = posixpath.relpath(path, here)
-        rows.append(f"| [{title.replace('|', r'\|')}]({link}) | {minutes} min |")
+        label = title.replace("|", r"\|")
+        rows.append(f"| [{label}]({posixpath.relpath(path, here)}) | {minutes} min |")
     table = "\n".join(
-        ["| Lesson | Time |", "|---|---:|", *rows, f"| **All {len(rows)} lessons** | **{_hours(total)}** |"]
+        ["| Lesson | Time |", "|---|---:|", *rows, f"| **Total** | **{_hours(total)}** |"]
     )
     return markdown.replace(MARKER, table)
 
