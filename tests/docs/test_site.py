@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from site_builder import REPO
+
 DOCS = REPO / "docs"
 NOTEBOOKS = REPO / "notebooks"
 ARTIFACTS = REPO / "test-artifacts"
@@ -66,7 +67,7 @@ def assert_clean(page, path):
     assert outside == [], f"{path}: requests that leave the local server"
 
 
-_checked_links = {}
+_link_status = {}  # each URL is fetched once per session
 
 
 def assert_links_resolve(page, path):
@@ -74,14 +75,14 @@ def assert_links_resolve(page, path):
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     broken = []
     for href in sorted({h.split("#")[0] for h in hrefs if h.startswith(page.site_url)}):
-        if href not in _checked_links:
+        if href not in _link_status:
             try:
                 with urllib.request.urlopen(href) as answer:
-                    _checked_links[href] = answer.status
+                    _link_status[href] = answer.status
             except urllib.error.HTTPError as error:
-                _checked_links[href] = error.code
-        if _checked_links[href] != 200:
-            broken.append(f"{href} ({_checked_links[href]})")
+                _link_status[href] = error.code
+        if _link_status[href] != 200:
+            broken.append(f"{href} ({_link_status[href]})")
     assert broken == [], f"{path}: broken links"
 
 
@@ -100,7 +101,8 @@ def assert_footer_links(page, path):
     for direction, neighbour in (("prev", here - 1), ("next", here + 1)):
         link = page.locator(f"a.md-footer__link--{direction}")
         if 0 <= neighbour < len(menu):
-            assert link.get_attribute("href") and link.evaluate("a => a.href") == menu[neighbour], (
+            assert link.count() == 1, f"{path}: no {direction} link in the footer"
+            assert link.evaluate("a => a.href") == menu[neighbour], (
                 f"{path}: the footer's {direction} link does not lead to {menu[neighbour]}"
             )
         else:
@@ -143,6 +145,9 @@ def test_page_renders(site_page, source):
     blocks = site_page.locator(".md-content pre > code")
     copy_buttons = site_page.locator(".md-content pre button[data-md-type=copy]")
     assert copy_buttons.count() == blocks.count(), f"{path}: a code block has no copy button"
+    written = len(re.findall(r"^\s*(?:!!!|\?\?\?\+?) ", source.read_text(), re.M))
+    shown = site_page.locator(".md-content .admonition, .md-content details").count()
+    assert shown == written, f"{path}: {written} admonitions written, {shown} shown"
 
     assert_footer_links(site_page, path)
     assert_links_resolve(site_page, path)
