@@ -11,6 +11,8 @@ MANAGE      := $(BIN)/python sandbox_project/manage.py
 PORT        ?= 8000
 DOCS_PORT   ?= 8001
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Material's notice that MkDocs 1.x is no longer maintained: we pin mkdocs<2 knowingly.
+export NO_MKDOCS_2_WARNING := 1
 
 # JupyterLab refuses to run as root without --allow-root; a machine without a display
 # cannot open a browser.
@@ -22,7 +24,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,14 +51,17 @@ sandbox_project/var/db.sqlite3: $(SYNCED)
 lab: setup ## Open JupyterLab on the lessons (prints its URL)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
 
-test: setup test-unit test-notebooks ## Run every test: unit tests and every notebook (nbval)
+test: setup test-unit test-notebooks test-docs ## Run every test: unit tests, every notebook (nbval), the site
 
 test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real db_worker
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests --ignore=tests/docs
 
 test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
 	$(BIN)/pytest -p no:django -W ignore::pytest.PytestConfigWarning --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+test-docs: setup ## Build the site with --strict (no warning, no broken link), check every page in Chromium
+	$(BIN)/pytest tests/docs
 
 notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.ipynb for some)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
@@ -72,6 +77,12 @@ worker: setup ## Run a db_worker on all queues
 shell: setup ## Open django-extensions' shell_plus on the sandbox
 	$(MANAGE) shell_plus
 
+docs: setup ## Build the documentation site into site/
+	$(BIN)/mkdocs build --strict
+
+serve-docs: setup ## Serve the documentation site on 127.0.0.1:$(DOCS_PORT), reloading on every change
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT) --livereload
+
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \
 		read -r -p "Delete the sandbox database (users, tasks, results) in sandbox_project/var/? [y/N] " answer; \
@@ -81,5 +92,5 @@ reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3
 
 clean: ## Remove generated files (.venv, caches, built site); keeps the sandbox database
-	rm -rf $(VENV) $(TOOLS) site .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
+	rm -rf $(VENV) $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
