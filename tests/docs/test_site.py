@@ -258,6 +258,8 @@ def a_word_only_in(lesson):
     """The longest word of the lesson's prose that no other page contains."""
     notebook = nbformat.read(lesson, as_version=4)
     prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    # Plain prose only: words inside code spans and blocks are tokenised differently by search.
+    prose = re.sub(r"```.*?```|`[^`]*`", " ", prose, flags=re.S)
     others = [p.read_text() for p in MARKDOWN_PAGES]
     others += [notebook_text(n) for n in NOTEBOOKS.rglob("*.ipynb") if n != lesson]
     # Every lesson's title is on the home page and the workshop guide (the agenda).
