@@ -7,21 +7,27 @@
         tasklab.watch(result)
 """
 
-from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
+from .errors import ProcessStartError, StatusNotReached, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
+from .pytest_run import PytestRun, run_pytest
 from .server import Server
 from .watch import Watch, watch
+from .waiting import wait_for
 from .worker import Worker
 
 __all__ = [
     "Lab",
     "ProcessStartError",
+    "PytestRun",
     "Server",
+    "StatusNotReached",
     "TasklabError",
     "TasksNotFinished",
     "UnknownQueue",
     "Watch",
     "Worker",
+    "run_pytest",
     "setup",
+    "wait_for",
     "watch",
 ]
