@@ -15,8 +15,10 @@ from accounts.models import TaskProgress
 from accounts.retries import backoff, retry_later
 
 
-def test_record_prints_and_returns_its_label(capsys):
-    assert tasks.record.call("first") == "first"
+def test_record_takes_its_time_then_prints_and_returns_its_label(capsys):
+    started = time.monotonic()
+    assert tasks.record.call("first", seconds=0.2) == "first"
+    assert time.monotonic() - started >= 0.2
     assert capsys.readouterr().out == "ran first\n"
 
 

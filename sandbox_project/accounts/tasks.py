@@ -67,8 +67,9 @@ def process_with_progress(context, steps=10, step_seconds=0.2):
 
 
 @task
-def record(label):
-    """Prints and returns its label, so that a lesson can see in which order tasks ran."""
+def record(label, seconds=0.0):
+    """Takes `seconds`, then prints and returns its label: shows in which order tasks ran."""
+    time.sleep(seconds)
     print(f"ran {label}")
     return label
 
