@@ -35,7 +35,9 @@ def test_wait_for_refuses_a_status_that_does_not_exist(transactional_db):
         tasklab.wait_for(add.enqueue(1, 2), "done")
 
 
-def test_run_pytest_reports_counts_by_outcome(tmp_path):
+def test_run_pytest_reports_counts_by_outcome(tmp_path, monkeypatch):
+    monkeypatch.setenv("PY_COLORS", "1")  # as Jupyter's environment may ask
+    monkeypatch.setenv("COLUMNS", "40")
     test_file = tmp_path / "test_sample.py"
     test_file.write_text(textwrap.dedent("""
         from accounts.tasks import add
@@ -52,7 +54,8 @@ def test_run_pytest_reports_counts_by_outcome(tmp_path):
     assert run.returncode == 1
     assert run.counts == {"failed": 1, "passed": 1}
     assert str(run) == "pytest exit code 1: 1 failed, 1 passed"
-    assert "assert 3 == 4" in run.output
+    assert "\x1b[" not in run.output, "plain text, no colour codes"
+    assert "FAILED test_sample.py::test_fails - AssertionError: assert 3 == 4\n" in run.output, "not cut short"
 
 
 def test_run_pytest_says_when_the_file_is_missing(tmp_path):

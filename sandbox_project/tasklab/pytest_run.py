@@ -40,10 +40,11 @@ def run_pytest(path, *args, timeout=300):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"No test file or folder at {shown(path)}: write it first.")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taskdemo.settings"}
+    # Plain text of a fixed width, whatever the terminal or Jupyter ask for: a lesson prints it.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taskdemo.settings", "COLUMNS": "120"}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SANDBOX_DIR), env.get("PYTHONPATH")) if p)
     completed = subprocess.run(
-        [sys.executable, "-m", "pytest", str(path), "-p", "no:cacheprovider", *args],
+        [sys.executable, "-m", "pytest", str(path), "-p", "no:cacheprovider", "--color=no", *args],
         cwd=path.parent if path.is_file() else path,
         env=env,
         stdin=subprocess.DEVNULL,
