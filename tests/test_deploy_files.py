@@ -80,7 +80,16 @@ def crontab_commands():
     return [line.split(None, 5)[5] for line in jobs]
 
 
-def test_every_cron_job_runs(transactional_db):
+def test_every_cron_job_runs_and_prunes_every_queue(transactional_db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import send_password_reset
+
+    old_email = send_password_reset.enqueue("bob@example.com")
+    DBTaskResult.objects.filter(id=old_email.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=30))
     commands = crontab_commands()
     assert len(commands) == 3
 
@@ -90,3 +99,4 @@ def test_every_cron_job_runs(transactional_db):
         assert code == 0, f"{work}\n{output}"
 
     assert DBTaskResult.objects.filter(task_path="accounts.tasks.purge_stale_progress").count() == 1
+    assert not DBTaskResult.objects.filter(id=old_email.id).exists(), "old results on `emails` were not pruned"
