@@ -1,5 +1,6 @@
 """Toolkit helpers of the production lessons: wait_for(), run_pytest(), a separate queue database."""
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -90,9 +91,12 @@ print(early.status, early.errors[0].exception_class_path, late.status)
 
 
 def test_a_separate_queue_database_is_not_covered_by_the_datas_transaction():
-    completed = subprocess.run(
-        [sys.executable, "-c", SEPARATE_QUEUE], cwd=SANDBOX_DIR,
-        capture_output=True, text=True, timeout=120,
-    )
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", SEPARATE_QUEUE], cwd=SANDBOX_DIR,
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        shutil.rmtree(SANDBOX_DIR / "var" / "notebooks" / "test-separate-queue", ignore_errors=True)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines()[-1] == "FAILED django.contrib.auth.models.User.DoesNotExist SUCCESSFUL"
