@@ -86,6 +86,17 @@ def test_enqueue_waits_for_the_commit(client):
     assert seen == {"in_atomic_block": False, "user_exists": True}
 
 
+def test_register_inside_an_outer_transaction_enqueues_when_it_commits(client):
+    """With ATOMIC_REQUESTS, or in a test's transaction, on_commit runs after the view returns."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        response = register(client)
+        assert (response.status_code, len(_task_rows())) == (200, 0)
+    assert response.content == b"Registration successful! Your welcome email will be sent shortly."
+    assert len(_task_rows()) == 1
+
+
 def test_status_of_a_new_task_is_ready(client):
     task_id = register(client).content.decode().rsplit(" ", 1)[1]
 

@@ -60,3 +60,12 @@ def test_a_timeout_explains_what_is_stuck(transactional_db):
     assert "1 of 1 tasks not finished after 0.3 s" in message
     assert "tasklab.Worker(queues=['default'])" in message
     assert caught.value.watch.results == [result]
+
+
+def test_the_timeline_can_name_each_bar(worker):
+    from accounts.tasks import record
+
+    results = [record.enqueue(name) for name in ("first", "second")]
+    figure = tasklab.watch(results, timeout=20).timeline(label=lambda r: r.return_value)
+
+    assert sorted(text.get_text() for text in figure.axes[0].texts) == ["first", "second"]

@@ -116,3 +116,95 @@ def describe_own_run(context):
         "attempt": context.attempt,
         "worker": context.task_result.worker_ids[-1],
     }
+
+
+# --- Tasks for the lessons on running tasks in production (09-15) ---------------------
+
+
+@task
+def record(label, seconds=0.0):
+    """Takes `seconds`, then prints and returns its label: shows in which order tasks ran."""
+    time.sleep(seconds)
+    print(f"ran {label}")
+    return label
+
+
+class ServiceUnavailable(Exception):
+    """A temporary failure: worth trying again later."""
+
+
+@task
+def sync_exchange_rates(attempt=1, failures=2, max_attempts=4):
+    """Stands in for a call to a remote service that is down for its first `failures` attempts.
+
+    No backend retries a failed task, so the task retries itself: it enqueues its next
+    attempt after an exponential backoff, and re-raises so that this attempt is recorded
+    FAILED with its error.
+    """
+    from .retries import retry_later
+
+    try:
+        if attempt <= failures:
+            raise ServiceUnavailable(f"rates service unavailable (attempt {attempt})")
+    except ServiceUnavailable:
+        if attempt < max_attempts:
+            retry_later(sync_exchange_rates, attempt, failures=failures, max_attempts=max_attempts)
+        raise
+    return {"EUR": 1.0, "USD": 1.08}
+
+
+@task
+def activate_account(user_id):
+    """Idempotent: however often it runs, the user is activated and emailed once.
+
+    The conditional UPDATE is the guard: only the run that changes `is_active` sends mail.
+    Returns whether this run did the work.
+    """
+    from django.contrib.auth.models import User
+
+    activated = User.objects.filter(pk=user_id, is_active=False).update(is_active=True)
+    if activated:
+        user = User.objects.get(pk=user_id)
+        send_mail(
+            "Your TaskDemo account is active",
+            f"Hi {user.username}, your account is ready.",
+            "noreply@taskdemo.com",
+            [user.email],
+        )
+    return bool(activated)
+
+
+@task(takes_context=True)
+def inspect_context(context):
+    """Returns what a task can learn about itself from its context."""
+    result = context.task_result
+    return {
+        "attempt": context.attempt,
+        "id": result.id,
+        "task": result.task.name,
+        "queue": result.task.queue_name,
+        "status": result.status,
+        "worker_ids": result.worker_ids,
+    }
+
+
+@task
+async def fetch_all(count=3, seconds=0.5):
+    """An async task: waits for `count` slow calls at once, so it takes `seconds`, not count x seconds."""
+    import asyncio
+
+    await asyncio.gather(*(asyncio.sleep(seconds) for _ in range(count)))
+    return count
+
+
+@task
+def purge_stale_progress(days=7):
+    """Periodic clean-up: deletes the progress of tasks not updated for `days` days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import TaskProgress
+
+    deleted, _ = TaskProgress.objects.filter(updated_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted

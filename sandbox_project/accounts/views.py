@@ -49,6 +49,10 @@ def register(request):
     except IntegrityError:  # two requests raced for the same username
         return HttpResponse(DUPLICATE_USERNAME, status=400, content_type="text/plain")
 
+    if not enqueued:
+        # Still inside an outer transaction (ATOMIC_REQUESTS = True, or a test): on_commit
+        # enqueues when that one commits, so there is no task id to show yet.
+        return HttpResponse("Registration successful! Your welcome email will be sent shortly.")
     result = enqueued[0]
     print(f"Task ID: {result.id}")
     return HttpResponse(f"Registration successful! Task ID: {result.id}")

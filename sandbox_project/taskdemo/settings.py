@@ -77,6 +77,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# The task queue in a database of its own (lesson 10 shows what that changes for
+# `transaction.atomic()`): set TASKLAB_QUEUE_DATABASE_URL.
+if os.environ.get("TASKLAB_QUEUE_DATABASE_URL"):
+    DATABASES["queue"] = dj_database_url.parse(
+        os.environ["TASKLAB_QUEUE_DATABASE_URL"],
+        conn_max_age=int(os.environ.get("TASKLAB_CONN_MAX_AGE", "60")),
+    )
+    if DATABASES["queue"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["queue"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    DATABASE_ROUTERS = ["taskdemo.routers.QueueDatabaseRouter"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -8,25 +8,32 @@
 """
 
 from . import browser, http
-from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
+from .errors import ProcessStartError, StatusNotReached, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
+from .pytest_run import PytestRun, run_pytest
 from .scratch_project import ScratchProject, start_project
 from .server import Server
+from .waiting import wait_for
 from .watch import Watch, watch
 from .worker import Worker
 
 __all__ = [
     "Lab",
     "ProcessStartError",
+    "PytestRun",
     "ScratchProject",
     "Server",
+    "StatusNotReached",
     "TasklabError",
     "TasksNotFinished",
     "UnknownQueue",
     "Watch",
     "Worker",
     "browser",
+    "http",
+    "run_pytest",
     "setup",
     "start_project",
+    "wait_for",
     "watch",
 ]

@@ -29,3 +29,7 @@ class TasksNotFinished(TasklabError):
     def __init__(self, message, watch):
         self.watch = watch
         super().__init__(message)
+
+
+class StatusNotReached(TasklabError):
+    """`wait_for()` timed out before the task reached the status it waited for."""

@@ -19,24 +19,30 @@ class Lab:
     dir: Path
     database: Path
     log_dir: Path
+    queue_database: Path | None = None
 
     def __str__(self):
         import django
         from django.conf import settings
 
-        return (
+        text = (
             f"Lab {self.name!r} ready: Django {django.get_version()}, "
             f"task backend {settings.TASKS['default']['BACKEND']}, "
             f"fresh database {shown(self.database)}"
         )
+        if self.queue_database:
+            text += f", task queue in its own database {shown(self.queue_database)}"
+        return text
 
 
-def setup(name, *, quiet=False):
+def setup(name, *, quiet=False, separate_queue=False):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
     that holds this notebook's database and logs; it is emptied each time, so a notebook
     always starts from the same state, and never touches the sandbox's own database.
+    separate_queue: keep the task queue in a second database (as Redis or a queue
+    database would be), so that a transaction on the data no longer covers it.
     """
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ValueError(
@@ -59,21 +65,31 @@ def setup(name, *, quiet=False):
     shutil.rmtree(lab_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
     os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{database}"
+    queue_database = lab_dir / "queue.sqlite3" if separate_queue else None
+    if queue_database:
+        os.environ["TASKLAB_QUEUE_DATABASE_URL"] = f"sqlite:///{queue_database}"
+    else:
+        os.environ.pop("TASKLAB_QUEUE_DATABASE_URL", None)
     os.environ["TASKLAB_LOG_DIR"] = str(log_dir)
 
     import django
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.configured and settings.DATABASES["default"]["NAME"] != str(database):
+    if settings.configured and (
+        settings.DATABASES["default"]["NAME"] != str(database)
+        or ("queue" in settings.DATABASES) != separate_queue
+    ):
         raise RuntimeError(
             "This kernel is already set up for another lab. Restart the kernel "
             "(Kernel > Restart Kernel) and run the notebook from the top."
         )
     django.setup()
     call_command("migrate", verbosity=0)
+    if queue_database:
+        call_command("migrate", database="queue", verbosity=0)
 
-    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir)
+    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir, queue_database=queue_database)
     if not quiet:
         print(lab)
     return lab

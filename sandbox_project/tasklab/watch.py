@@ -70,10 +70,11 @@ class Watch:
         """One dict per task: who ran it, and how long it waited and ran (seconds)."""
         return [_row(result) for result in self.results]
 
-    def timeline(self, title=None):
+    def timeline(self, title=None, label=None):
+        """A matplotlib figure; label(result) -> text, to name each task's bar."""
         from .timeline import plot_timeline
 
-        return plot_timeline(self.results, title=title)
+        return plot_timeline(self.results, title=title, label=label)
 
     def _repr_html_(self):
         head = "<tr><th>task</th><th>status</th><th>worker</th><th>waited</th><th>ran</th></tr>"
