@@ -48,9 +48,13 @@ def worker(transactional_db):
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    """Headless Debian Chromium driven by Playwright (no browser download).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while
+    it is open, which would break later tests that run async code (async_to_sync).
+    """
     from playwright.sync_api import sync_playwright
 
     from system_packages import chromium_path
