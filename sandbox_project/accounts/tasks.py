@@ -61,3 +61,19 @@ def process_with_progress(context, steps=10, step_seconds=0.2):
         time.sleep(step_seconds)
         report_progress(context, done, steps)
     return steps
+
+
+@task(takes_context=True)
+def record_execution(context, seconds=0.0):
+    """Records each run of itself (`accounts.models.TaskExecution`), then works `seconds`.
+
+    The reliability tests count these rows to prove each task ran exactly once.
+    """
+    import os
+
+    from .models import TaskExecution
+
+    result = context.task_result
+    TaskExecution.objects.create(task_id=result.id, worker_id=result.worker_ids[-1], pid=os.getpid())
+    time.sleep(seconds)
+    return result.id

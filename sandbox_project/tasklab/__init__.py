@@ -7,13 +7,20 @@
         tasklab.watch(result)
 """
 
-from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
+from .errors import (
+    DuplicateWorker,
+    ProcessStartError,
+    TasklabError,
+    TasksNotFinished,
+    UnknownQueue,
+)
 from .notebook import Lab, setup
 from .server import Server
 from .watch import Watch, watch
 from .worker import Worker
 
 __all__ = [
+    "DuplicateWorker",
     "Lab",
     "ProcessStartError",
     "Server",
