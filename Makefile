@@ -22,7 +22,8 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean \
+	postgres reliability
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +72,12 @@ worker: setup ## Run a db_worker on all queues
 
 shell: setup ## Open django-extensions' shell_plus on the sandbox
 	$(MANAGE) shell_plus
+
+postgres: setup ## A throwaway PostgreSQL on 127.0.0.1 for the sandbox (prints its URL; Ctrl+C stops it)
+	@$(BIN)/python -m tasklab.postgres
+
+reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQLite and PostgreSQL, 20 kernel kills
+	$(BIN)/python scripts/reliability.py
 
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \

@@ -29,3 +29,11 @@ def require(program, path=None):
 
 def chromium_path():
     return require("chromium", os.environ.get("TASKLAB_CHROMIUM", "/usr/bin/chromium"))
+
+
+def postgres_bindir():
+    """The folder of PostgreSQL's server programs (Debian keeps initdb and postgres off PATH)."""
+    from tasklab.postgres import find_bindir
+
+    found = find_bindir()
+    return str(found) if found else require("postgres")

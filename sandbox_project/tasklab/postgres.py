@@ -221,7 +221,7 @@ def _run_as_postgres_user():
 def main():
     """`make postgres`: a server for the sandbox, until Ctrl+C."""
     try:
-        pg = Postgres(port=int(os.environ.get("PORT") or 0) or None)
+        pg = Postgres()
     except PostgresNotInstalled as error:
         sys.exit(f"error: {error}")
     with pg:
@@ -239,6 +239,9 @@ def main():
             "Press Ctrl+C to stop it.",
             flush=True,
         )
+        # Ctrl+C, or `kill` from elsewhere, stops it cleanly (even where SIGINT was ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         try:
             signal.pause()
         except KeyboardInterrupt:
