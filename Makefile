@@ -82,7 +82,7 @@ reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQ
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \
 		read -r -p "Delete the sandbox database (users, tasks, results) in sandbox_project/var/? [y/N] " answer; \
-		[ "$$answer" = y ] || [ "$$answer" = Y ] || { echo "Nothing deleted."; exit 1; }; \
+		case "$$answer" in [yY] | [yY][eE][sS]) ;; *) echo "Nothing deleted."; exit 1 ;; esac; \
 	fi
 	rm -f sandbox_project/var/db.sqlite3 sandbox_project/var/db.sqlite3-wal sandbox_project/var/db.sqlite3-shm
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3

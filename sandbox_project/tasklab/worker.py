@@ -56,6 +56,8 @@ class Worker(ManagedProcess):
                 "or queues='*' for all of them."
             )
         self._check_queues(backend, self.queues + list(exclude_queues))
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)):
+            raise TypeError(f"interval is a number of seconds, e.g. interval=0.5, not {interval!r}.")
         self.worker_id = worker_id or _unused_worker_id()
         command = [
             "db_worker",
