@@ -63,25 +63,19 @@ def two_labs():
         shutil.rmtree(VAR_DIR / "notebooks" / name, ignore_errors=True)
 
 
-def test_each_lab_has_a_database_of_its_own(two_labs):
+def test_each_lab_has_a_database_of_its_own_and_setup_touches_no_other(two_labs):
     a, b = two_labs
+    sandbox_before = fingerprint(SANDBOX_DB)
     database_a = work_in_a_lab(a, "alice")
+    a_before = fingerprint(database_a)
+
     database_b = work_in_a_lab(b, "bob")
+    again_b = work_in_a_lab(b, "carol")  # setting up lab b again starts it afresh ...
 
-    assert database_a != database_b and database_a.exists() and database_b.exists()
-    assert (users_in(database_a), users_in(database_b)) == (["alice"], ["bob"])
-
-
-def test_setup_never_touches_the_sandbox_database_nor_another_lab(two_labs):
-    a, b = two_labs
-    database_a = work_in_a_lab(a, "alice")
-    before = fingerprint(SANDBOX_DB), fingerprint(database_a)
-
-    work_in_a_lab(b, "bob")
-    work_in_a_lab(b, "carol")  # setting up lab b again starts it afresh ...
-
-    assert (fingerprint(SANDBOX_DB), fingerprint(database_a)) == before  # ... and nothing else
-    assert users_in(VAR_DIR / "notebooks" / b / "db.sqlite3") == ["carol"]
+    assert database_a != database_b == again_b
+    assert (users_in(database_a), users_in(database_b)) == (["alice"], ["carol"])
+    assert fingerprint(database_a) == a_before  # ... and touches nothing else
+    assert fingerprint(SANDBOX_DB) == sandbox_before
 
 
 def test_every_notebook_sets_up_a_lab_of_its_own():
