@@ -65,7 +65,8 @@ class DrainReport:
         verdict = "exactly once" if not self.problems() else "; ".join(self.problems())
         return (
             f"{self.database:<17} {self.workers} workers {self.tasks:>6} tasks "
-            f"{self.seconds:6.1f} s {self.rate:6.0f} tasks/s  runs {self.runs}  {verdict}"
+            f"{self.seconds:6.1f} s {self.rate:6.0f} tasks/s  runs {self.runs} "
+            f"({'/'.join(map(str, self.runs_per_worker.values()))})  {verdict}"
         )
 
 

@@ -3,6 +3,8 @@
 Three guards, from gentlest to last resort: `stop()` (or leaving the `with` block);
 an `atexit` hook when the owner exits normally (kernel restart, end of pytest); and the
 pipe watched by `tasklab.guarded` when the owner dies without running any code (SIGKILL).
+A program that is not a `manage.py` command (PostgreSQL) runs under `tasklab.supervised`,
+which watches the same pipe for it.
 """
 
 import atexit
