@@ -7,6 +7,7 @@
         tasklab.watch(result)
 """
 
+from . import postgres  # tasklab.postgres.Postgres: a throwaway PostgreSQL server
 from .errors import (
     DuplicateWorker,
     ProcessStartError,
