@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
+import tasklab
 from system_packages import postgres_bindir
 from tasklab.postgres import Postgres
 
@@ -87,3 +89,12 @@ def test_a_killed_owner_leaves_no_server_and_no_data_behind():
         os.kill(pid, signal.SIGKILL)
     assert not left, "PostgreSQL outlived its owner"
     assert not folder.exists(), "its data folder was left behind"
+
+
+def test_a_server_that_cannot_start_says_why_and_leaves_nothing_behind():
+    pg = Postgres(bindir=postgres_bindir(), settings={"no_such_setting": "on"})
+
+    with pytest.raises(tasklab.ProcessStartError, match='unrecognized configuration parameter "no_such_setting"'):
+        pg.start()
+
+    assert not pg.running and pg.folder is not None and not pg.folder.exists()

@@ -136,11 +136,11 @@ class Postgres(ManagedProcess):
         self.folder = Path(tempfile.mkdtemp(prefix="tasklab-postgres-"))
         try:
             self._initdb()
+            super().start()
+            self.create_database(self.database)
         except BaseException:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            self.stop()  # also when it never started: the folder must not be left behind
             raise
-        super().start()
-        self.create_database(self.database)
         return self
 
     def stop(self, timeout=10.0):
