@@ -21,6 +21,11 @@ def require(program, path=None):
     found = path if path and os.access(path, os.X_OK) else shutil.which(program)
     if found:
         return found
+    missing(program)
+
+
+def missing(program):
+    """Skip (fail under CI) saying how to install `program`."""
     message = f"{program} is not installed. Install it with: {INSTALL.get(program, program)}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI must install it in .ci/run)", pytrace=False)
@@ -36,4 +41,4 @@ def postgres_bindir():
     from tasklab.postgres import find_bindir
 
     found = find_bindir()
-    return str(found) if found else require("postgres")
+    return str(found) if found else missing("postgres")
