@@ -24,7 +24,8 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean \
+	postgres reliability
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,11 +83,16 @@ docs: setup ## Build the documentation site into site/
 
 serve-docs: setup ## Serve the documentation site on 127.0.0.1:$(DOCS_PORT), reloading on every change
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT) --livereload
+postgres: setup ## A throwaway PostgreSQL on 127.0.0.1 for the sandbox (prints its URL; Ctrl+C stops it)
+	@$(BIN)/python -m tasklab.postgres
+
+reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQLite and PostgreSQL, 20 kernel kills
+	$(BIN)/python scripts/reliability.py
 
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \
 		read -r -p "Delete the sandbox database (users, tasks, results) in sandbox_project/var/? [y/N] " answer; \
-		[ "$$answer" = y ] || [ "$$answer" = Y ] || { echo "Nothing deleted."; exit 1; }; \
+		case "$$answer" in [yY] | [yY][eE][sS]) ;; *) echo "Nothing deleted."; exit 1 ;; esac; \
 	fi
 	rm -f sandbox_project/var/db.sqlite3 sandbox_project/var/db.sqlite3-wal sandbox_project/var/db.sqlite3-shm
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3

@@ -77,3 +77,13 @@ def page(browser):
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server of the session's own on 127.0.0.1 (`tasklab.postgres.Postgres`)."""
+    from system_packages import postgres_bindir
+    from tasklab.postgres import Postgres
+
+    with Postgres(bindir=postgres_bindir()) as server:
+        yield server

@@ -22,6 +22,11 @@ def require(program, path=None):
     found = path if path and os.access(path, os.X_OK) else shutil.which(program)
     if found:
         return found
+    missing(program)
+
+
+def missing(program):
+    """Skip (fail under CI) saying how to install `program`."""
     message = f"{program} is not installed. Install it with: {INSTALL.get(program, program)}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI must install it in .ci/run)", pytrace=False)
@@ -30,3 +35,11 @@ def require(program, path=None):
 
 def chromium_path():
     return require("chromium", os.environ.get("TASKLAB_CHROMIUM", "/usr/bin/chromium"))
+
+
+def postgres_bindir():
+    """The folder of PostgreSQL's server programs (Debian keeps initdb and postgres off PATH)."""
+    from tasklab.postgres import find_bindir
+
+    found = find_bindir()
+    return str(found) if found else missing("postgres")

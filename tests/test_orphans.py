@@ -51,3 +51,19 @@ def test_children_exit_within_2_seconds_of_their_owner(django_db_setup, owner_si
     for pid in left:  # do not leave them behind even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left, f"still running 2 s after the owner died: {left}"
+
+
+KERNEL_REPEATS = 3  # scripts/reliability.py runs 20 and prints the figures
+
+
+def test_a_killed_jupyter_kernel_leaves_no_worker_or_server_behind(django_db_setup):
+    from kernel_orphans import LIMIT, kill_kernel_once, remove_lab
+
+    try:
+        kills = [kill_kernel_once() for _ in range(KERNEL_REPEATS)]
+    finally:
+        remove_lab()
+
+    for kill in kills:
+        assert len(kill.started) == 2 and set(kill.started) <= set(kill.children)
+    assert [kill.left for kill in kills] == [[]] * KERNEL_REPEATS, f"alive {LIMIT} s after the kill"

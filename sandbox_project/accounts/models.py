@@ -24,3 +24,19 @@ class TaskProgress(models.Model):
     @property
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 100
+
+
+class TaskExecution(models.Model):
+    """One row each time `record_execution` runs: a side effect that counts duplicates.
+
+    A task's status says how its last attempt ended; it cannot say how many times the task's
+    code ran. Counting these rows per `task_id` can: exactly once is one row per task.
+    """
+
+    task_id = models.UUIDField(db_index=True)
+    worker_id = models.CharField(max_length=64)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.task_id} run by {self.worker_id} (pid {self.pid})"

@@ -208,3 +208,19 @@ def purge_stale_progress(days=7):
 
     deleted, _ = TaskProgress.objects.filter(updated_at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
+
+
+@task(takes_context=True)
+def record_execution(context, seconds=0.0):
+    """Records each run of itself (`accounts.models.TaskExecution`), then works `seconds`.
+
+    The reliability tests count these rows to prove each task ran exactly once.
+    """
+    import os
+
+    from .models import TaskExecution
+
+    result = context.task_result
+    TaskExecution.objects.create(task_id=result.id, worker_id=result.worker_ids[-1], pid=os.getpid())
+    time.sleep(seconds)
+    return result.id

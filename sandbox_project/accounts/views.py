@@ -31,6 +31,12 @@ def register(request):
     if request.method != "POST":
         return HttpResponse("Send POST request to register")
 
+    if request.content_type == "application/json":  # request.POST would be empty
+        return HttpResponse(
+            "Send form fields, not JSON, e.g. curl -d username=alice -d email=alice@example.com "
+            "-d password=secret123 http://127.0.0.1:8000/register/",
+            status=400, content_type="text/plain",
+        )
     form = RegistrationForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_form_errors_as_text(form), status=400, content_type="text/plain")

@@ -7,8 +7,15 @@
         tasklab.watch(result)
 """
 
-from . import browser, http
-from .errors import ProcessStartError, StatusNotReached, TasklabError, TasksNotFinished, UnknownQueue
+from . import browser, http, postgres
+from .errors import (
+    DuplicateWorker,
+    ProcessStartError,
+    StatusNotReached,
+    TasklabError,
+    TasksNotFinished,
+    UnknownQueue,
+)
 from .notebook import Lab, setup
 from .pytest_run import PytestRun, run_pytest
 from .scratch_project import ScratchProject, start_project
@@ -18,6 +25,7 @@ from .watch import Watch, watch
 from .worker import Worker
 
 __all__ = [
+    "DuplicateWorker",
     "Lab",
     "ProcessStartError",
     "PytestRun",

@@ -23,6 +23,10 @@ class UnknownQueue(TasklabError):
     """A worker was asked for a queue that the backend does not declare in QUEUES."""
 
 
+class DuplicateWorker(TasklabError):
+    """A worker was started under the id of a worker that is still running."""
+
+
 class TasksNotFinished(TasklabError):
     """`watch()` timed out; says which tasks are stuck and the likely reason."""
 

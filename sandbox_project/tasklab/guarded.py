@@ -41,6 +41,15 @@ def _refuse_unapplied_migrations():
         )
 
 
+def _register_worker(command):
+    """Leave this worker's card before it claims a task, so recovery can tell it is alive."""
+    from tasklab import registry
+
+    for arg in command:
+        if arg.startswith("--worker-id="):
+            registry.register(arg.removeprefix("--worker-id="))
+
+
 def main(argv):
     owner_fd, *command = argv
     threading.Thread(target=_exit_when_owner_dies, args=(int(owner_fd),), daemon=True).start()
@@ -52,6 +61,7 @@ def main(argv):
     django.setup()
     if command[0] == "db_worker":
         _refuse_unapplied_migrations()
+        _register_worker(command)
     execute_from_command_line(["manage.py", *command])
 
 

@@ -3,6 +3,8 @@
 Three guards, from gentlest to last resort: `stop()` (or leaving the `with` block);
 an `atexit` hook when the owner exits normally (kernel restart, end of pytest); and the
 pipe watched by `tasklab.guarded` when the owner dies without running any code (SIGKILL).
+A program that is not a `manage.py` command (PostgreSQL) runs under `tasklab.supervised`,
+which watches the same pipe for it.
 """
 
 import atexit
@@ -43,6 +45,10 @@ class ManagedProcess:
     def is_ready(self):
         raise NotImplementedError
 
+    def argv(self, owner_fd):
+        """The command line: a `manage.py` command, run under `tasklab.guarded`."""
+        return [sys.executable, "-m", "tasklab.guarded", str(owner_fd), *self.command]
+
     # -- life cycle -------------------------------------------------------------------
     def start(self):
         if self.running:
@@ -57,7 +63,7 @@ class ManagedProcess:
         )
         with open(self.log_path, "wb") as log:
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "tasklab.guarded", str(read_end), *self.command],
+                self.argv(read_end),
                 cwd=SANDBOX_DIR,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -104,11 +110,18 @@ class ManagedProcess:
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
+                self._kill_group()
         self._close_pipe()
         _running.discard(self)
         return self.popen.returncode
+
+    def _kill_group(self):
+        """Kill the process and anything it started: they share the session made at start()."""
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.popen.wait()
 
     def signal(self, signum):
         """Send a signal, e.g. to show what SIGKILL does to a running task."""

@@ -2,7 +2,8 @@
 
 import itertools
 
-from .errors import UnknownQueue
+from . import registry
+from .errors import DuplicateWorker, UnknownQueue
 from .paths import log_dir
 from .processes import ManagedProcess
 
@@ -15,6 +16,14 @@ def _declared_queues(backend):
     from django.tasks import task_backends
 
     return task_backends[backend].queues if backend in settings.TASKS else None
+
+
+def _unused_worker_id():
+    """worker-1, worker-2, ...: skipping ids another process of this lab has used."""
+    while True:
+        candidate = f"worker-{next(_numbers)}"
+        if registry.card(candidate) is None:
+            return candidate
 
 
 class Worker(ManagedProcess):
@@ -41,8 +50,15 @@ class Worker(ManagedProcess):
         env=None,
     ):
         self.queues = [queues] if isinstance(queues, str) else list(queues)
+        if not self.queues or "" in self.queues:
+            raise UnknownQueue(
+                f"A worker needs queue names, not {queues!r}: e.g. Worker(queues=['default']), "
+                "or queues='*' for all of them."
+            )
         self._check_queues(backend, self.queues + list(exclude_queues))
-        self.worker_id = worker_id or f"worker-{next(_numbers)}"
+        if isinstance(interval, bool) or not isinstance(interval, (int, float)):
+            raise TypeError(f"interval is a number of seconds, e.g. interval=0.5, not {interval!r}.")
+        self.worker_id = worker_id or _unused_worker_id()
         command = [
             "db_worker",
             f"--queue-name={','.join(self.queues)}",
@@ -60,6 +76,16 @@ class Worker(ManagedProcess):
             command.append(f"--max-tasks={max_tasks}")
         command.extend(extra_args)
         super().__init__(command, log_dir() / f"{self.worker_id}.log", env=env)
+
+    def start(self):
+        """Refuse a second live worker under the same id: its tasks would be confused with ours."""
+        if not self.running and registry.state(self.worker_id) == registry.ALIVE:
+            pid = registry.card(self.worker_id)["pid"]
+            raise DuplicateWorker(
+                f"A worker named {self.worker_id!r} is already running (pid {pid}). Worker ids "
+                "must be unique: give this one another worker_id=, or stop the other first."
+            )
+        return super().start()
 
     @staticmethod
     def _check_queues(backend, queues):

@@ -1,0 +1,252 @@
+"""`Postgres`: a throwaway PostgreSQL server on 127.0.0.1, for lessons, tests and benchmarks.
+
+    from tasklab.postgres import Postgres
+    with Postgres() as pg:
+        pg.url                          # postgres://postgres@127.0.0.1:<port>/tasklab
+        pg.create_database("bench")     # another empty database; returns its URL
+
+It runs the system's own `initdb` and `postgres` (Debian's `postgresql` package, or
+Homebrew's) on a free port, with its data in a temporary folder and local connections
+trusted: a sandbox, never a deployment. Like a Worker it is a `ManagedProcess`: it stops with
+its owner, even when the owner is killed, and its folder is deleted when it stops.
+
+`python -m tasklab.postgres` (`make postgres`) starts one for a learner and waits for Ctrl+C.
+"""
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import ProcessStartError, TasklabError
+from .paths import log_dir, shown
+from .processes import ManagedProcess
+from .server import free_port
+
+INSTALL = "sudo apt install postgresql   (macOS: brew install postgresql@16)"
+
+# Where packages put initdb and postgres: Debian keeps them off PATH, one folder per version;
+# Homebrew's versioned formulae are keg-only.
+BINDIR_PATTERNS = [
+    "/usr/lib/postgresql/*/bin",
+    "/opt/homebrew/opt/postgresql@*/bin",
+    "/usr/local/opt/postgresql@*/bin",
+]
+
+
+class PostgresNotInstalled(TasklabError):
+    """No PostgreSQL server programs (initdb, postgres) on this machine."""
+
+
+def find_bindir():
+    """The folder that holds `initdb` and `postgres`, newest version first; None if none does.
+
+    TASKLAB_PG_BINDIR names one explicitly.
+    """
+    if explicit := os.environ.get("TASKLAB_PG_BINDIR"):
+        candidates = [Path(explicit)]
+    else:
+        on_path = shutil.which("initdb")
+        candidates = [Path(on_path).parent] if on_path else []
+        found = [Path(p) for pattern in BINDIR_PATTERNS for p in _glob(pattern)]
+        candidates += sorted(found, key=_version_of, reverse=True)
+    for folder in candidates:
+        if all(os.access(folder / program, os.X_OK) for program in ("initdb", "postgres")):
+            return folder
+    return None
+
+
+def _glob(pattern):
+    return Path("/").glob(pattern.lstrip("/"))
+
+
+def _version_of(folder):
+    numbers = re.findall(r"\d+", str(folder))
+    return tuple(int(n) for n in numbers)
+
+
+class Postgres(ManagedProcess):
+    """A PostgreSQL server of its own: `start()`/`stop()` or a `with` block; `.url`.
+
+    port: default a free one. settings: extra server settings, e.g. {"fsync": "off"}.
+    database: the database created at start, named in `.url`.
+    """
+
+    what = "PostgreSQL"
+    start_timeout = 60.0
+
+    def __init__(self, port=None, *, database="tasklab", settings=None, bindir=None):
+        self.bindir = Path(bindir) if bindir else find_bindir()
+        if self.bindir is None:
+            raise PostgresNotInstalled(
+                "PostgreSQL is not installed (no initdb/postgres found on PATH or in "
+                f"{', '.join(BINDIR_PATTERNS)}). Install it with: {INSTALL}"
+            )
+        _check_identifier(database)
+        self.port = port or free_port()
+        self.database = database
+        self.settings = {"listen_addresses": "127.0.0.1", **(settings or {})}
+        self.folder = None
+        super().__init__(["postgres"], log_dir() / f"postgres-{self.port}.log")
+
+    # -- what callers use ------------------------------------------------------------------
+    @property
+    def url(self):
+        return self.url_for(self.database)
+
+    def url_for(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name):
+        """Create an empty database on this server and return its URL."""
+        from psycopg import sql
+
+        _check_identifier(name)
+        with self.connect("postgres") as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.url_for(name)
+
+    def connect(self, database=None):
+        """A psycopg connection (autocommit) to one of this server's databases."""
+        import psycopg
+
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres",
+            dbname=database or self.database, autocommit=True, connect_timeout=10,
+        )
+
+    @property
+    def server_pid(self):
+        """The postmaster's own pid (`.pid` is its supervisor's), or None when not running."""
+        try:
+            return int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+        except (TypeError, OSError, IndexError, ValueError):
+            return None
+
+    # -- life cycle ----------------------------------------------------------------------
+    def start(self):
+        if self.running:
+            return self
+        self.folder = Path(tempfile.mkdtemp(prefix="tasklab-postgres-"))
+        try:
+            self._initdb()
+            super().start()
+            self.create_database(self.database)
+        except BaseException:
+            self.stop()  # also when it never started: the folder must not be left behind
+            raise
+        return self
+
+    def stop(self, timeout=10.0):
+        code = super().stop(timeout)
+        if self.folder is not None:  # normally the supervisor has removed it already
+            shutil.rmtree(self.folder, ignore_errors=True)
+        return code
+
+    def _initdb(self):
+        as_postgres = _run_as_postgres_user()
+        if as_postgres:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.folder, account.pw_uid, account.pw_gid)
+        command = [
+            *as_postgres, str(self.bindir / "initdb"), "--pgdata", str(self.folder / "data"),
+            "--username=postgres", "--auth=trust", "--encoding=UTF8", "--no-sync",
+        ]
+        done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True)
+        if done.returncode != 0:
+            output = (done.stdout + done.stderr).strip()
+            raise ProcessStartError(
+                "PostgreSQL's initdb", f"it exited with code {done.returncode}.",
+                output, " ".join(command),
+            )
+
+    def argv(self, owner_fd):
+        server = [
+            *_run_as_postgres_user(), str(self.bindir / "postgres"),
+            "-D", str(self.folder / "data"), "-p", str(self.port), "-k", str(self.folder),
+        ]
+        for name, value in self.settings.items():
+            server += ["-c", f"{name}={value}"]
+        return [
+            sys.executable, "-m", "tasklab.supervised", str(owner_fd),
+            "--stop-signal", str(int(signal.SIGINT)),  # PostgreSQL's "fast shutdown"
+            "--remove", str(self.folder), "--", *server,
+        ]
+
+    def is_ready(self):
+        if "database system is ready to accept connections" not in self.log():
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    def describe(self):
+        return f"PostgreSQL ({self.bindir / 'postgres'} on 127.0.0.1:{self.port})"
+
+    def __repr__(self):
+        state = f"pid {self.pid}, running" if self.running else "stopped"
+        return f"<Postgres 127.0.0.1:{self.port} ({state})>"
+
+
+def _check_identifier(name):
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name or ""):
+        raise ValueError(
+            f"A database name here is lower-case letters, digits and '_' (not starting with a "
+            f"digit, at most 63 characters), not {name!r}."
+        )
+
+
+def _run_as_postgres_user():
+    """initdb and postgres refuse to run as root: as root, run them as the `postgres` user."""
+    if os.geteuid() != 0:
+        return []
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise PostgresNotInstalled(
+            "PostgreSQL refuses to run as root, and this machine has no `postgres` user to run "
+            f"it as. Run as an ordinary user, or install the server package: {INSTALL}"
+        ) from None
+    return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+
+
+def main():
+    """`make postgres`: a server for the sandbox, until Ctrl+C."""
+    try:
+        pg = Postgres()
+    except PostgresNotInstalled as error:
+        sys.exit(f"error: {error}")
+    with pg:
+        env = {**os.environ, "TASKLAB_DATABASE_URL": pg.url}
+        manage = [sys.executable, str(Path(__file__).parent.parent / "manage.py")]
+        subprocess.run([*manage, "migrate", "--verbosity=0"], env=env, check=True)
+        print(
+            f"PostgreSQL is running on 127.0.0.1:{pg.port}, database {pg.database!r} migrated.\n"
+            f"  URL: {pg.url}\n"
+            f"  log: {shown(pg.log_path)}\n"
+            "Use it from another terminal, e.g.:\n"
+            f"  TASKLAB_DATABASE_URL={pg.url} make worker\n"
+            f"  TASKLAB_DATABASE_URL={pg.url} make server\n"
+            "Its data lives in a temporary folder and is deleted when it stops.\n"
+            "Press Ctrl+C to stop it.",
+            flush=True,
+        )
+        # Ctrl+C, or `kill` from elsewhere, stops it cleanly (even where SIGINT was ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            print("\nStopping PostgreSQL.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""`tasklab.postgres.Postgres`: a real PostgreSQL server that listens on localhost and never outlives its owner."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+import tasklab
+from system_packages import postgres_bindir
+from tasklab.postgres import Postgres
+
+OWNER = """
+import sys, time
+from tasklab.postgres import Postgres
+pg = Postgres(bindir=sys.argv[1]).start()
+print(pg.server_pid, pg.folder, flush=True)
+time.sleep(120)
+"""
+
+
+def gone(pid):
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def wait_until_gone(pid, folder, timeout=10):
+    deadline = time.monotonic() + timeout
+    while not (gone(pid) and not folder.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_it_serves_its_database_on_localhost_only(postgres):
+    with postgres.connect() as connection:
+        row = connection.execute(
+            "SELECT current_database(), current_setting('listen_addresses'), inet_server_addr()::text"
+        ).fetchone()
+
+    assert row == ("tasklab", "127.0.0.1", "127.0.0.1/32")
+    assert postgres.url == f"postgres://postgres@127.0.0.1:{postgres.port}/tasklab"
+
+
+def test_create_database_gives_an_empty_database_django_can_use(postgres):
+    url = postgres.create_database("pytest_fresh")
+    env = {**os.environ, "TASKLAB_DATABASE_URL": url}
+    manage = [sys.executable, "manage.py"]
+    sandbox = Path(__file__).resolve().parent.parent / "sandbox_project"
+
+    subprocess.run([*manage, "migrate", "--verbosity=0"], cwd=sandbox, env=env, check=True, timeout=120)
+    shown = subprocess.run(
+        [*manage, "shell", "-c", "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])"],
+        cwd=sandbox, env=env, capture_output=True, text=True, check=True, timeout=60,
+    )
+
+    assert url.endswith("/pytest_fresh")
+    assert shown.stdout.splitlines()[-1] == "postgresql pytest_fresh"
+
+
+def test_stop_ends_the_server_and_deletes_its_data():
+    pg = Postgres(bindir=postgres_bindir()).start()
+    pid, folder = pg.server_pid, pg.folder
+    assert not gone(pid) and (folder / "data" / "PG_VERSION").exists()
+
+    assert pg.stop() == 0
+
+    assert gone(pid) and not folder.exists()
+    assert "database system is shut down" in pg.log()
+
+
+def test_a_killed_owner_leaves_no_server_and_no_data_behind():
+    owner = subprocess.Popen([sys.executable, "-c", OWNER, postgres_bindir()],
+                             stdout=subprocess.PIPE, text=True)
+    pid, folder = owner.stdout.readline().split()
+    pid, folder = int(pid), Path(folder)
+    assert not gone(pid)
+
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    wait_until_gone(pid, folder)
+
+    left = not gone(pid)
+    if left:  # never leave it behind, even when the check fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "PostgreSQL outlived its owner"
+    assert not folder.exists(), "its data folder was left behind"
+
+
+def test_a_server_that_cannot_start_says_why_and_leaves_nothing_behind():
+    pg = Postgres(bindir=postgres_bindir(), settings={"no_such_setting": "on"})
+
+    with pytest.raises(tasklab.ProcessStartError, match='unrecognized configuration parameter "no_such_setting"'):
+        pg.start()
+
+    assert not pg.running and pg.folder is not None and not pg.folder.exists()
