@@ -22,7 +22,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean exercises solutions progress
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +62,18 @@ notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
 		$(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
+
+exercises: setup ## Write notebooks/exercises/ from notebooks/solutions/, then store both's outputs
+	$(BIN)/python -m tasklab.exercises.generate
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
+		notebooks/solutions/*.ipynb notebooks/exercises/*.ipynb
+
+solutions: setup ## For the facilitator: open JupyterLab on the exercises' solutions
+	$(BIN)/jupyter lab $(subst root_dir=notebooks,root_dir=notebooks/solutions,$(LAB_FLAGS))
+
+progress: ## List the exercises you have passed
+	@$(BIN)/python -m tasklab.exercises.scorecard
 
 server: setup ## Run the dev server on 127.0.0.1:$(PORT) (PORT=... to change)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
