@@ -51,4 +51,10 @@ def require_success(result, name, hint, call=None):
         return result
     if failed_with_todo(result):
         raise NotYet(f"`{name}` is not written yet: it raised NotImplementedError in the worker", TODO_HINT)
-    raise NotYet(f"{call or name} failed in the worker with {describe_failure(result)}", hint)
+    failure = describe_failure(result)
+    if "JSON serializable" in failure:
+        hint = (
+            "what a task returns is stored as JSON: return numbers, strings, lists or dicts "
+            "(not a set, a date or a model instance)."
+        )
+    raise NotYet(f"{call or name} failed in the worker with {failure}", hint)

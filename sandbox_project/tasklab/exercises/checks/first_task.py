@@ -1,6 +1,6 @@
 """Exercise 1: a task that counts words, run by a real worker."""
 
-from ..feedback import call
+from ..feedback import NotYet, call
 from ..running import require_success, require_task, run_in_worker
 
 FIX_HINT = "fix that line, run the `%%module words` cell again, then check() again."

@@ -39,7 +39,13 @@ def _enqueues():
 def _post(signup):
     User.objects.filter(username=FORM["username"]).delete()
     request = RequestFactory().post("/signup/", FORM)
-    response = call(signup, request, what="signup(request)", hint="read the error, fix that line, run the cell, check() again.")
+    try:
+        response = call(signup, request, what="signup(request)", hint="fix that line, run the cell again, then check() again.")
+    except NotYet as not_yet:
+        if "must be a callable" in not_yet.what:
+            raise NotYet(not_yet.what, "give on_commit a function to call later, `lambda: send_welcome_email.enqueue(...)`, "
+                         "not what enqueue() returns: that enqueues at once.") from None
+        raise
     if getattr(response, "status_code", None) != 200:
         raise NotYet(
             f"signup() answered {getattr(response, 'status_code', response)!r} to a valid sign-up, not 200",

@@ -59,6 +59,11 @@ def _explain_first(row):
         raise NotYet(f"the first attempt failed with {describe_traceback(row.traceback)}", RETRY_HINT)
 
 
+def _attempt_number(row):
+    args, kwargs = row.args_kwargs["args"], row.args_kwargs["kwargs"]
+    return kwargs.get("attempt", args[1] if len(args) > 1 else 1)
+
+
 def _delay(before, after):
     """Seconds between an attempt's start and the earliest moment its retry was allowed to run."""
     allowed = after.enqueued_at if after.run_after == get_date_max() else after.run_after
@@ -72,6 +77,12 @@ def check(update_rate):
     _explain_first(rows[0])
     if len(rows) == 1:
         raise NotYet("the first attempt failed and no second attempt was enqueued", RETRY_HINT)
+    for number, row in enumerate(rows, start=1):
+        if _attempt_number(row) != number:
+            raise NotYet(
+                f"attempt {number} was enqueued as attempt={_attempt_number(row)!r}: the task cannot know when to give up",
+                "pass the count on to the next attempt: `.enqueue(currency, attempt=attempt + 1)`.",
+            )
     for number, (before, after) in enumerate(zip(rows, rows[1:]), start=1):
         wanted = DELAYS[number - 1]
         if _delay(before, after) < wanted:

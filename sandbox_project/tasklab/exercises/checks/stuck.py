@@ -2,7 +2,7 @@
 
 SIGKILL (the OOM killer, a power cut, `kill -9`) leaves the task's row RUNNING for ever: nothing in
 `django-tasks-db` reclaims it. The checker makes such a task for real, and leaves beside it a READY
-one, a SUCCESSFUL one and a FAILED one, none of which may be mistaken for it.
+one, and a SUCCESSFUL and a FAILED one that started long ago, none of which may be mistaken for it.
 """
 
 import signal
@@ -54,8 +54,8 @@ def _find(find_stuck):
 
 
 def _describe(ids):
-    statuses = DBTaskResult.objects.filter(id__in=ids).values_list("status", flat=True)
-    return ", ".join(sorted(f"a {status} task" for status in statuses))
+    names = sorted(f"a {status} task" for status in DBTaskResult.objects.filter(id__in=ids).values_list("status", flat=True))
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "nothing"
 
 
 def check(find_stuck, recover):
@@ -75,8 +75,9 @@ def check(find_stuck, recover):
     if found:
         raise NotYet(f"find_stuck() returned {_describe(found)}, which is not stuck", FIND_HINT)
 
-    # Pretend the worker died ten minutes ago.
+    # Pretend the worker died ten minutes ago, and the finished tasks ran an hour ago.
     DBTaskResult.objects.filter(id=stuck_id).update(started_at=F("started_at") - timedelta(minutes=10))
+    DBTaskResult.objects.filter(id__in=[r.id for r in finished]).update(started_at=F("started_at") - timedelta(hours=1))
     found = _find(find_stuck)
     if stuck_id not in found:
         raise NotYet("find_stuck() did not return the task left RUNNING ten minutes ago by a killed worker", FIND_HINT)
@@ -98,8 +99,9 @@ def check(find_stuck, recover):
         )
     run_in_worker([again, ready], queues=["default"])
     require_success(again, "slow_task", RECOVER_HINT)
-    if _find(find_stuck):
-        raise NotYet("after recovery, find_stuck() still finds a stuck task", RECOVER_HINT)
+    found = _find(find_stuck)
+    if found:
+        raise NotYet(f"after recovery, find_stuck() still returns {_describe(found)}", FIND_HINT)
     return (
         "find_stuck() found only the task a killed worker left RUNNING ten minutes ago (not the recent, "
         "READY or finished ones), and recover() failed it and enqueued it again: a real worker finished the copy."

@@ -17,12 +17,23 @@ from accounts.tasks import send_password_reset, send_welcome_email
 from ..feedback import TODO_HINT, NotYet, describe_traceback
 from ..views import password_reset
 
-PASS_HINT = (
-    "two things trip most people up. A TestCase never commits, so callbacks from "
-    "`transaction.on_commit` never run unless you wrap the request in "
-    "`with self.captureOnCommitCallbacks(execute=True):`. And the test's TASKS setting must "
-    "accept the `emails` queue (`\"QUEUES\": []` accepts any)."
+QUEUES_HINT = (
+    "the task goes to the `emails` queue, and your test's TASKS setting accepts only `default`: "
+    "give it `\"QUEUES\": []` (any queue) or the sandbox's list."
 )
+ARGS_HINT = "arguments come back from JSON: `result.args` is a list, `[\"ada@example.com\"]`, never a tuple."
+ON_COMMIT_HINT = (
+    "a TestCase never commits, so the view's `transaction.on_commit` callback never runs on its own: "
+    "send the request inside `with self.captureOnCommitCallbacks(execute=True):`."
+)
+
+
+def _hint_for(failure):
+    if "is not valid for backend" in failure:
+        return QUEUES_HINT
+    if "!= (" in failure or "tuple" in failure:
+        return ARGS_HINT
+    return ON_COMMIT_HINT
 
 
 def _forgets(request):
@@ -70,7 +81,8 @@ def check(test_class):
         text = problems[0][1]
         if "NotImplementedError" in text.strip().splitlines()[-1]:
             raise NotYet("your test is not written yet: it still raises NotImplementedError", TODO_HINT)
-        raise NotYet(f"your test fails against the correct view, with {describe_traceback(text)}", PASS_HINT)
+        failure = describe_traceback(text)
+        raise NotYet(f"your test fails against the correct view, with {failure}", _hint_for(failure))
 
     for view, broken, hint in BROKEN:
         outcome = _run(test_class, view)
