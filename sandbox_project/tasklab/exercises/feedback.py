@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .cellmodule import is_cell_module
 
-TODO_HINT = "Replace the `# TODO: your code here` and `raise NotImplementedError()` lines with your code."
+TODO_HINT = "replace the `# TODO: your code here` and `raise NotImplementedError()` lines with your code."
 
 
 class NotYet(Exception):

@@ -46,7 +46,7 @@ def card():
     for e in EXERCISES:
         mark = "[x]" if e.name in recorded else "[ ]"
         when = f"  passed {recorded[e.name].replace('T', ' ')}" if e.name in recorded else ""
-        lines.append(f"  {mark} {e.number:2d}. {e.title:<36}{when}")
+        lines.append(f"  {mark} {e.number:2d}. {e.title:<36}{when}".rstrip())
     todo = [e for e in EXERCISES if e.name not in recorded]
     lines.append("")
     if todo:
