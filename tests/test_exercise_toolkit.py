@@ -1,5 +1,6 @@
 """The exercises' plumbing: the scorecard behind `make progress`, `%%module`, and plain-words verdicts."""
 
+import shutil
 import subprocess
 import sys
 
@@ -42,10 +43,13 @@ def test_make_progress_prints_the_card(progress_file):
 
 @pytest.fixture
 def code_dir():
-    directory = cellmodule.code_dir(cellmodule.VAR_DIR / "notebooks" / "test-cellmodule")
+    lab = cellmodule.VAR_DIR / "notebooks" / "test-cellmodule"
+    directory = cellmodule.code_dir(lab)
     cellmodule.use_code_dir(directory)
     yield directory
     sys.path.remove(str(directory))
+    sys.modules.pop("cell_made", None)
+    shutil.rmtree(lab, ignore_errors=True)
 
 
 def test_a_module_cell_is_importable_and_rewritten_on_each_run(code_dir):
