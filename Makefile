@@ -25,7 +25,7 @@ LAB_FLAGS += --no-browser
 endif
 
 .PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean \
-	postgres reliability
+	postgres reliability exercises solutions progress
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +68,18 @@ notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
 		$(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
+
+exercises: setup ## Write notebooks/exercises/ from notebooks/solutions/, then store both's outputs
+	$(BIN)/python -m tasklab.exercises.generate
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
+		notebooks/solutions/*.ipynb notebooks/exercises/*.ipynb
+
+solutions: setup ## For the facilitator: open JupyterLab on the exercises' solutions
+	$(BIN)/jupyter lab $(subst root_dir=notebooks,root_dir=notebooks/solutions,$(LAB_FLAGS))
+
+progress: ## List the exercises you have passed
+	@$(BIN)/python -m tasklab.exercises.scorecard
 
 server: setup ## Run the dev server on 127.0.0.1:8000 (PORT=... to change)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -1,0 +1,89 @@
+"""Exercise 5: a view enqueues its task only once its transaction has committed."""
+
+from contextlib import contextmanager
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.tasks.signals import task_enqueued
+from django.test import RequestFactory
+
+from ..feedback import NotYet, call
+from ..running import require_success, run_in_worker
+
+FORM = {"username": "lin", "email": "lin@example.com", "password": "a-long-sign-up-passphrase"}
+ON_COMMIT_HINT = (
+    "enqueue from a callback that runs after the commit: "
+    "`transaction.on_commit(lambda: send_welcome_email.enqueue(user_email=user.email, username=user.username))`."
+)
+
+
+class _RolledBack(Exception):
+    """Raised by the check to undo the request's transaction, as a later error would."""
+
+
+@contextmanager
+def _enqueues():
+    """Every task enqueued meanwhile, with whether a transaction was open at that moment."""
+    seen = []
+
+    def record(sender, task_result, **kwargs):
+        seen.append((task_result, transaction.get_connection().in_atomic_block))
+
+    task_enqueued.connect(record)
+    try:
+        yield seen
+    finally:
+        task_enqueued.disconnect(record)
+
+
+def _post(signup):
+    User.objects.filter(username=FORM["username"]).delete()
+    request = RequestFactory().post("/signup/", FORM)
+    try:
+        response = call(signup, request, what="signup(request)", hint="fix that line, run the cell again, then check() again.")
+    except NotYet as not_yet:
+        if "must be a callable" in not_yet.what:
+            raise NotYet(not_yet.what, "give on_commit a function to call later, `lambda: send_welcome_email.enqueue(...)`, "
+                         "not what enqueue() returns: that enqueues at once.") from None
+        raise
+    if getattr(response, "status_code", None) != 200:
+        raise NotYet(
+            f"signup() answered {getattr(response, 'status_code', response)!r} to a valid sign-up, not 200",
+            "keep the rest of the view as it was given: only the enqueue line should change.",
+        )
+
+
+def check(signup):
+    # 1. The request's transaction is rolled back after the view ran, as when a later step fails
+    #    (with ATOMIC_REQUESTS, an error in a middleware or in the template does that).
+    with _enqueues() as seen:
+        try:
+            with transaction.atomic():
+                _post(signup)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    if seen:
+        raise NotYet(
+            "your view enqueued the welcome email while its transaction was still open: when that "
+            "transaction was rolled back, the user was gone but the email had already been handed to "
+            "the task backend (with Redis or Celery, a worker would send it, or look for a user that "
+            "does not exist)",
+            ON_COMMIT_HINT,
+        )
+    # 2. The transaction commits: exactly one email, enqueued after the commit, sent by a worker.
+    with _enqueues() as seen:
+        _post(signup)
+    if len(seen) != 1:
+        raise NotYet(f"a committed sign-up enqueued {len(seen)} tasks, not one welcome email", ON_COMMIT_HINT)
+    result, in_transaction = seen[0]
+    if in_transaction:
+        raise NotYet("the welcome email was enqueued inside a transaction", ON_COMMIT_HINT)
+    if result.task.name != "send_welcome_email":
+        raise NotYet(f"the view enqueued `{result.task.name}`, not `send_welcome_email`", ON_COMMIT_HINT)
+    run_in_worker([result])
+    require_success(result, "send_welcome_email", "enqueue it with `user_email=user.email, username=user.username`.")
+    return (
+        "signup() enqueued nothing when its transaction was rolled back, and exactly one welcome email "
+        "once it committed; a real worker sent it."
+    )

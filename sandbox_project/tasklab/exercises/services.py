@@ -1,0 +1,92 @@
+"""The pretend outside world that the exercises' tasks talk to: uploaded avatars, a slow
+contacts service and a flaky exchange-rate service.
+
+State lives in files of the current lab (found through `TASKLAB_LOG_DIR`, which a worker
+inherits), because the task runs in a worker process and the checker in the kernel.
+"""
+
+import json
+import time
+
+from ..paths import log_dir
+
+
+class ServiceUnavailable(ConnectionError):
+    """What the flaky exchange-rate service raises while it is down."""
+
+
+def lab_dir():
+    return log_dir().parent
+
+
+# -- avatars (exercises 2 and 3) ----------------------------------------------------------
+
+def avatar_path(username):
+    """Where the avatar a user uploaded is kept."""
+    return lab_dir() / "media" / "avatars" / f"{username}.png"
+
+
+def thumbnail_path(username):
+    """Where a user's thumbnail belongs."""
+    return lab_dir() / "media" / "thumbnails" / f"{username}.png"
+
+
+def preview_path(username):
+    """Where a user's grey preview belongs."""
+    return lab_dir() / "media" / "previews" / f"{username}.png"
+
+
+def upload_avatar(username, size=(640, 480)):
+    """Pretend `username` uploaded a photo of `size` pixels; returns its path."""
+    from PIL import Image
+
+    path = avatar_path(username)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = size
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    image.paste((200, 60, 40), (width // 4, height // 4, 3 * width // 4, 3 * height // 4))
+    image.save(path)
+    return path
+
+
+# -- contacts (exercise 4) ----------------------------------------------------------------
+
+CONTACT_SECONDS = 0.25
+
+
+def create_contact(email):
+    """Create a user for `email`, as slowly as a remote API would (a quarter of a second)."""
+    from django.contrib.auth.models import User
+
+    time.sleep(CONTACT_SECONDS)
+    return User.objects.create_user(username=email.split("@")[0], email=email).pk
+
+
+# -- exchange rates (exercise 7) ----------------------------------------------------------
+
+RATES = {"EUR": 0.92, "GBP": 0.79, "JPY": 151.3}
+
+
+def _rates_state():
+    return lab_dir() / "rates-service.json"
+
+
+def rates_service_down_for(calls):
+    """Make the next `calls` calls fail (a large number: down for good); forget past calls."""
+    _rates_state().write_text(json.dumps({"failures_left": calls, "calls": 0}))
+
+
+def rates_service_calls():
+    return json.loads(_rates_state().read_text())["calls"] if _rates_state().exists() else 0
+
+
+def fetch_rate(currency):
+    """The rate of `currency` to the dollar; raises ServiceUnavailable while the service is down."""
+    state = json.loads(_rates_state().read_text()) if _rates_state().exists() else {"failures_left": 0, "calls": 0}
+    state["calls"] += 1
+    failing = state["failures_left"] > 0
+    state["failures_left"] -= failing
+    _rates_state().write_text(json.dumps(state))
+    if failing:
+        raise ServiceUnavailable("rates.example.com did not answer (the service is down)")
+    return RATES[currency]
