@@ -6,6 +6,8 @@ test gets a database of its own:
 - ``TASKLAB_DATABASE_URL``: any URL dj-database-url understands
   (default: ``sqlite:///<sandbox_project>/var/db.sqlite3``).
 - ``TASKLAB_CONN_MAX_AGE``: seconds a database connection is kept (default 60).
+- ``TASKLAB_SQLITE_WAL``: ``0`` keeps SQLite's default journal instead of WAL (default 1);
+  the benchmarks use it to measure what WAL changes.
 """
 
 import os
@@ -76,6 +78,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
         "timeout": 20,
     }
+    if os.environ.get("TASKLAB_SQLITE_WAL", "1") == "0":
+        del DATABASES["default"]["OPTIONS"]["init_command"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -29,3 +29,7 @@ class TasksNotFinished(TasklabError):
     def __init__(self, message, watch):
         self.watch = watch
         super().__init__(message)
+
+
+class MissingProgram(TasklabError):
+    """A system program a lesson needs (redis-server, PostgreSQL) is not installed."""

@@ -17,27 +17,33 @@ class Lab:
 
     name: str
     dir: Path
-    database: Path
+    database: Path | str
     log_dir: Path
+    postgres: object = None  # the lab's `tasklab.postgres.Postgres`, when it has one
 
     def __str__(self):
         import django
         from django.conf import settings
 
+        database = f"PostgreSQL database {self.database}" if self.postgres else f"database {shown(self.database)}"
         return (
             f"Lab {self.name!r} ready: Django {django.get_version()}, "
             f"task backend {settings.TASKS['default']['BACKEND']}, "
-            f"fresh database {shown(self.database)}"
+            f"fresh {database}"
         )
 
 
-def setup(name, *, quiet=False):
+def setup(name, *, database="sqlite", quiet=False):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
     that holds this notebook's database and logs; it is emptied each time, so a notebook
     always starts from the same state, and never touches the sandbox's own database.
+    database: "sqlite" (a file in that folder) or "postgresql" (a real PostgreSQL server
+    of the notebook's own, stopped with the kernel; see `tasklab.postgres`).
     """
+    if database not in ("sqlite", "postgresql"):
+        raise ValueError(f"setup() takes database='sqlite' or database='postgresql', not {database!r}.")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ValueError(
             f"setup() needs a simple name such as '06-the-worker' (letters, digits, '-', '_', '.'), "
@@ -53,19 +59,28 @@ def setup(name, *, quiet=False):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     lab_dir = VAR_DIR / "notebooks" / name
-    database = lab_dir / "db.sqlite3"
     log_dir = lab_dir / "logs"
     _forget_connections()
     shutil.rmtree(lab_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
-    os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["TASKLAB_LOG_DIR"] = str(log_dir)
+    postgres = None
+    if database == "postgresql":
+        from .postgres import Postgres
 
+        postgres = Postgres().start()
+        database = postgres.url
+    else:
+        database = lab_dir / "db.sqlite3"
+    url = database if postgres else f"sqlite:///{database}"
+    os.environ["TASKLAB_DATABASE_URL"] = url
+
+    import dj_database_url
     import django
     from django.conf import settings
     from django.core.management import call_command
 
-    if settings.configured and settings.DATABASES["default"]["NAME"] != str(database):
+    if settings.configured and not _same_database(settings.DATABASES["default"], dj_database_url.parse(url)):
         raise RuntimeError(
             "This kernel is already set up for another lab. Restart the kernel "
             "(Kernel > Restart Kernel) and run the notebook from the top."
@@ -73,10 +88,14 @@ def setup(name, *, quiet=False):
     django.setup()
     call_command("migrate", verbosity=0)
 
-    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir)
+    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir, postgres=postgres)
     if not quiet:
         print(lab)
     return lab
+
+
+def _same_database(configured, wanted):
+    return all(configured.get(key) == wanted.get(key) for key in ("ENGINE", "NAME", "HOST", "PORT"))
 
 
 def _forget_connections():

@@ -31,6 +31,9 @@ class ManagedProcess:
 
     what = "process"
     start_timeout = 30.0
+    # The module that runs the command and stops it when its owner dies: `tasklab.guarded`
+    # for `manage.py` commands, `tasklab.guarded_program` for other programs.
+    launcher = "tasklab.guarded"
 
     def __init__(self, command, log_path, env=None):
         self.command = command
@@ -57,7 +60,7 @@ class ManagedProcess:
         )
         with open(self.log_path, "wb") as log:
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "tasklab.guarded", str(read_end), *self.command],
+                [sys.executable, "-m", self.launcher, str(read_end), *self.command],
                 cwd=SANDBOX_DIR,
                 env=env,
                 stdin=subprocess.DEVNULL,
