@@ -10,6 +10,7 @@ SYNCED      := $(VENV)/.tasklab-synced
 MANAGE      := $(BIN)/python sandbox_project/manage.py
 PORT        ?= 8000
 DOCS_PORT   ?= 8001
+REDIS_PORT  ?= 6379
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # JupyterLab refuses to run as root without --allow-root; a machine without a display
@@ -22,7 +23,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean
+.PHONY: help setup lab test test-unit test-notebooks notebooks server worker shell docs serve-docs reset clean bench redis
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -71,6 +72,12 @@ worker: setup ## Run a db_worker on all queues
 
 shell: setup ## Open django-extensions' shell_plus on the sandbox
 	$(MANAGE) shell_plus
+
+bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
+	$(BIN)/python -m tasklab.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
+
+redis: setup ## Run a Redis server on 127.0.0.1:$(REDIS_PORT) until Ctrl+C (for RQ: taskdemo.settings_rq)
+	$(BIN)/python -m tasklab.redis $(REDIS_PORT)
 
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \

@@ -29,3 +29,18 @@ def require(program, path=None):
 
 def chromium_path():
     return require("chromium", os.environ.get("TASKLAB_CHROMIUM", "/usr/bin/chromium"))
+
+
+def redis_server_path():
+    return require("redis-server")
+
+
+def postgres_path():
+    """Debian keeps the server binary off PATH; the toolkit knows where to look."""
+    from tasklab.errors import MissingProgram
+    from tasklab.postgres import find_postgres
+
+    try:
+        return find_postgres()
+    except MissingProgram:
+        return require("postgres")

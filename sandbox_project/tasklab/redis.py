@@ -8,6 +8,7 @@ PID, when the `with` block ends, when `stop()` is called, or when its owner dies
 """
 
 import socket
+import sys
 
 from .paths import log_dir
 from .programs import ProgramProcess, find_program
@@ -46,3 +47,28 @@ class Redis(ProgramProcess):
                 return True
         except OSError:
             return False
+
+
+def main(argv):
+    """`python -m tasklab.redis [PORT]` (what `make redis` runs): serve until Ctrl+C."""
+    import time
+
+    from .errors import TasklabError
+
+    try:
+        redis = Redis(int(argv[0]) if argv else None).start()
+    except TasklabError as error:
+        sys.exit(str(error))
+    print(f"Redis is ready at {redis.url} (log: {redis.log_path}). Press Ctrl+C to stop it.", flush=True)
+    print(f"For the RQ settings: export TASKLAB_REDIS_URL={redis.url}", flush=True)
+    try:
+        while redis.running:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    redis.stop()
+    print("Redis stopped.")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

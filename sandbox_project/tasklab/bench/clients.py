@@ -56,18 +56,15 @@ class DatabaseQueue:
         finished = DBTaskResult.objects.finished()
         _wait_until(lambda: finished.count() >= len(handles), timeout, f"{len(handles)} tasks")
 
-    def span(self, handles):
-        """(seconds from the first start to the last finish, every task ran exactly once)."""
-        from django.db.models import Max, Min
+    def times(self, handles):
+        """(start and end of each task in epoch seconds, did every task run exactly once?)"""
         from django_tasks_db.models import DBTaskResult
 
-        rows = DBTaskResult.objects.all()
-        times = rows.aggregate(first=Min("started_at"), last=Max("finished_at"))
-        once = all(
-            status == "SUCCESSFUL" and len(worker_ids) == 1
-            for status, worker_ids in rows.values_list("status", "worker_ids")
-        ) and rows.count() == len(handles)
-        return (times["last"] - times["first"]).total_seconds(), once
+        rows = list(DBTaskResult.objects.values_list("status", "worker_ids", "started_at", "finished_at"))
+        once = len(rows) == len(handles) and all(
+            status == "SUCCESSFUL" and len(worker_ids) == 1 for status, worker_ids, _, _ in rows
+        )
+        return [(start.timestamp(), end.timestamp()) for _, _, start, end in rows if start and end], once
 
     def pickup(self, handle, sent):
         self.wait_one(handle)
@@ -123,14 +120,13 @@ class RQQueue:
 
         _wait_until(finished, timeout, f"{len(handles)} tasks")
 
-    def span(self, handles):
+    def times(self, handles):
         from rq.job import Job
 
         jobs = Job.fetch_many(list(handles), connection=self.redis)
-        first = min(job.started_at for job in jobs)
-        last = max(job.ended_at for job in jobs)
-        once = all(job.get_status() == "finished" for job in jobs)
-        return (last - first).total_seconds(), once
+        once = all(job is not None and job.get_status() == "finished" for job in jobs)
+        return [(job.started_at.timestamp(), job.ended_at.timestamp())
+                for job in jobs if job and job.started_at and job.ended_at], once
 
     def pickup(self, handle, sent):
         self.wait([handle], 60)
@@ -175,12 +171,10 @@ class CeleryQueue:
 
         _wait_until(finished, timeout, f"{len(handles)} tasks")
 
-    def span(self, handles):
+    def times(self, handles):
         results = self._results(list(handles))
-        times = [r["result"] for r in results if r and r["status"] == "SUCCESS"]
-        first = min(start for start, _ in times)
-        last = max(end for _, end in times)
-        return last - first, len(times) == len(handles)
+        times = [tuple(r["result"]) for r in results if r and r["status"] == "SUCCESS"]
+        return times, len(times) == len(handles)
 
     def pickup(self, handle, sent):
         self.wait([handle], 60)

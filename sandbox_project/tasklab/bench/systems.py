@@ -5,7 +5,7 @@ PostgreSQL, with Django's defaults or with the sandbox's tuned settings, and the
 reference peers on Redis, RQ (through django-tasks-rq) and Celery.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,13 @@ class Sizes:
     def as_dict(self):
         return asdict(self)
 
+    def with_tasks(self, tasks):
+        """The same sizes with `tasks` per run, and the growth runs scaled alike."""
+        growth = tuple(max(1, round(n * tasks / self.tasks)) for n in self.growth)
+        return replace(self, tasks=tasks, growth=growth)
+
 
 FULL = Sizes(tasks=1000, workers=(1, 2, 4), latency_samples=20, intervals=(1.0, 0.1),
              growth=(500, 2000, 8000))
-QUICK = Sizes(tasks=40, workers=(1, 2), latency_samples=4, intervals=(1.0, 0.1),
-              growth=(20, 40, 80))
+QUICK = Sizes(tasks=150, workers=(1, 2), latency_samples=4, intervals=(1.0, 0.1),
+              growth=(50, 100, 200))
