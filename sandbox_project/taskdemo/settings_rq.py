@@ -1,8 +1,10 @@
 """The sandbox on RQ: the same tasks, stored in Redis and run by RQ's workers.
 
-Only settings change, never the task code: select this module with
-``DJANGO_SETTINGS_MODULE=taskdemo.settings_rq`` and point ``TASKLAB_REDIS_URL`` at a Redis
-server (default ``redis://127.0.0.1:6379/0``). The workers are then RQ's, not `db_worker`:
+Only settings change, not the task code, for tasks that use what RQ supports: RQ has no
+priorities, so it refuses `send_password_reset` (priority=10) wherever `accounts.tasks` is
+imported (lesson 17). Select this module with ``DJANGO_SETTINGS_MODULE=taskdemo.settings_rq``
+and point ``TASKLAB_REDIS_URL`` at a Redis server (default ``redis://127.0.0.1:6379/0``).
+The workers are then RQ's, not `db_worker`:
 
     python manage.py rqworker --job-class django_tasks_rq.Job default emails images
 """

@@ -7,15 +7,20 @@
         tasklab.watch(result)
 """
 
-from .errors import ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
+from .errors import MissingProgram, ProcessStartError, TasklabError, TasksNotFinished, UnknownQueue
 from .notebook import Lab, setup
+from .redis import Redis
+from .rq_worker import RQWorker
 from .server import Server
 from .watch import Watch, watch
 from .worker import Worker
 
 __all__ = [
     "Lab",
+    "MissingProgram",
     "ProcessStartError",
+    "RQWorker",
+    "Redis",
     "Server",
     "TasklabError",
     "TasksNotFinished",
