@@ -15,6 +15,7 @@ notebook, measure a few systems in a quick form and show them:
 import json
 import os
 import platform
+from dataclasses import replace
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -30,10 +31,12 @@ __all__ = ["FULL", "QUICK", "RESULTS_DIR", "SYSTEMS", "TUNING", "chart", "conclu
            "measure", "save", "saved", "tables"]
 
 
-def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, measures=MEASURES, workdir=None, echo=None):
+def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, workers=None, measures=MEASURES,
+            workdir=None, echo=None):
     """Measure the queue `systems` (names in SYSTEMS); returns the figures as a dict.
 
-    quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead.
+    quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead;
+    workers: the worker counts to drain with, e.g. [1, 2, 4, 8].
     measures: any of "enqueue", "drain", "latency", "growth".
     """
     from . import queues
@@ -45,6 +48,8 @@ def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, measures=MEASURES
     sizes = QUICK if quick else FULL
     if tasks:
         sizes = sizes.with_tasks(tasks)
+    if workers:
+        sizes = replace(sizes, workers=tuple(workers))
     if workdir is None and os.environ.get("TASKLAB_LOG_DIR"):
         workdir = Path(os.environ["TASKLAB_LOG_DIR"]).parent / "bench"
     return {**about(quick, sizes),

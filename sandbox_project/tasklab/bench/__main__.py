@@ -43,7 +43,7 @@ def main(argv):
     print(tables(figures))
     if figures.get("queues"):
         print("\nWhat the figures show:")
-        print("\n".join(f"  - {line}" for line in conclusions(figures["queues"])))
+        print("\n".join(f"  - {line}" for line in conclusions(figures)))
     print("\nWritten: " + ", ".join(str(p) for p in paths))
     failed = [r for r in figures.get("queues", {}).values() if r.get("error")]
     return 1 if failed else 0
