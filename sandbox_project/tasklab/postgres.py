@@ -62,6 +62,9 @@ class Postgres(ProgramProcess):
         super().__init__(program, log_dir() / f"postgres-{self.port}.log",
                          stop_signal="SIGINT", user=run_as(), remove=self.dir)
 
+    def _shown_program(self):
+        return f"postgres -h 127.0.0.1 -p {self.port}"
+
     @property
     def url(self):
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{self.database}"
