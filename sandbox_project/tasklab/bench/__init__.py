@@ -71,7 +71,7 @@ def about(quick, sizes):
 
 
 def chart(figures, title=None):
-    from .chart import plot
+    from .plotting import plot
 
     return plot(figures.get("queues", {}), title=title)
 

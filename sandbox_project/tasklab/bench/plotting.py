@@ -11,7 +11,9 @@ def plot(queues, title=None):
     panels = [p for p, has in (("drain", any(r.get("drain") for r in results)),
                                ("latency", any(r.get("latency") for r in results)),
                                ("growth", any(r.get("growth") for r in results))) if has]
-    fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(5.2 * max(len(panels), 1), 4.2), squeeze=False)
+    bars = sum(len(r.get("latency", [])) for r in results) + sum(len(r.get("drain", [])) for r in results) / 3
+    height = max(4.2, 1.5 + 0.28 * bars)
+    fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(5.2 * max(len(panels), 1), height), squeeze=False)
     for ax, panel in zip(axes[0], panels):
         DRAW[panel](ax, results)
     if title:
@@ -61,7 +63,10 @@ def _growth(ax, results):
         if r.get("growth"):
             ax.plot([g["tasks"] for g in r["growth"]], [g["per_task_ms"] for g in r["growth"]],
                     marker="o", label=r["label"])
+    sizes = sorted({g["tasks"] for r in results for g in r.get("growth", [])})
     ax.set_xscale("log")
+    ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+    ax.minorticks_off()
     ax.set_ylim(bottom=0)
     ax.set_xlabel("tasks in the queue (log scale)")
     ax.set_ylabel("ms per task, 1 worker")
