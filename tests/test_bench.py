@@ -113,3 +113,19 @@ def test_the_quick_tutorial_run_times_a_real_command():
     [step] = figures["steps"]
     assert (step["step"], step["exit_code"]) == ("warm make setup", 0)
     assert step["seconds"] > 0
+
+
+def test_the_chart_has_a_panel_per_measure_and_can_be_drawn_again():
+    from tasklab import bench
+
+    result = {"label": "SQLite, tuned", "kind": "database",
+              "drain": [{"workers": 1, "rate": 100.0}],
+              "latency": [{"interval": 1.0, "median": 0.5, "p95": 0.9}],
+              "growth": [{"tasks": 500, "per_task_ms": 2.0}, {"tasks": 2000, "per_task_ms": 2.1}]}
+    figures = {"queues": {"sqlite-tuned": result}}
+
+    first, second = bench.chart(figures), bench.chart(figures, title="again")
+
+    assert [ax.get_title() for ax in second.axes] == [
+        "Draining a backlog of no-op tasks", "Pickup latency", "Cost per task as the queue grows"]
+    assert len(first.axes) == 3
