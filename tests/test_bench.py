@@ -129,3 +129,17 @@ def test_the_chart_has_a_panel_per_measure_and_can_be_drawn_again():
     assert [ax.get_title() for ax in second.axes] == [
         "Draining a backlog of no-op tasks", "Pickup latency", "Cost per task as the queue grows"]
     assert len(first.axes) == 3
+
+
+def test_running_one_half_keeps_the_other_halfs_figures(tmp_path):
+    earlier = {"quick": True, "queues": {"celery": {"label": "Celery on Redis", "kind": "celery", "error": "x"}}}
+    (tmp_path / "quick-results.json").write_text(json.dumps(earlier))
+
+    done = subprocess.run([sys.executable, "-m", "tasklab.bench", "--quick", "--only", "tutorial",
+                           "--output", str(tmp_path)], capture_output=True, text=True, timeout=300)
+
+    figures = json.loads((tmp_path / "quick-results.json").read_text())
+    assert figures["queues"] == earlier["queues"]
+    assert [s["step"] for s in figures["tutorial"]["steps"]] == ["warm make setup"]
+    assert "Celery on Redis: FAILED, x" in done.stdout
+    assert done.returncode == 1  # the earlier figures it kept include a failure, and it says so

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import RESULTS_DIR, SYSTEMS, about, conclusions, measure, save, tables
+from . import RESULTS_DIR, SYSTEMS, about, conclusions, measure, save, saved, tables
 from .systems import FULL, QUICK
 
 
@@ -38,14 +38,21 @@ def main(argv):
 
         print("Timing the tutorial's own commands", flush=True)
         figures["tutorial"] = tutorial.run(quick=args.quick, echo=lambda line: print(line, flush=True))
-    paths = save(figures, args.output, stem="quick-results" if args.quick else "results")
+    stem = "quick-results" if args.quick else "results"
+    if args.only:  # keep the other half's figures from an earlier run
+        earlier = saved(args.output, stem) or {}
+        figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial")}, **figures}
+    paths = save(figures, args.output, stem=stem)
     print()
     print(tables(figures))
     if figures.get("queues"):
         print("\nWhat the figures show:")
         print("\n".join(f"  - {line}" for line in conclusions(figures)))
     print("\nWritten: " + ", ".join(str(p) for p in paths))
-    failed = [r for r in figures.get("queues", {}).values() if r.get("error")]
+    failed = [r["label"] for r in figures.get("queues", {}).values() if r.get("error")]
+    failed += [s["step"] for s in figures.get("tutorial", {}).get("steps", []) if s["exit_code"] != 0]
+    if failed:
+        print("Not measured, or measured on a failing run: " + ", ".join(failed))
     return 1 if failed else 0
 
 
