@@ -10,6 +10,7 @@ SYNCED      := $(VENV)/.tasklab-synced
 MANAGE      := $(BIN)/python sandbox_project/manage.py
 PORT        ?= 8000
 DOCS_PORT   ?= 8001
+REDIS_PORT  ?= 6379
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Material's notice that MkDocs 1.x is no longer maintained: we pin mkdocs<2 knowingly.
 export NO_MKDOCS_2_WARNING := 1
@@ -25,7 +26,7 @@ LAB_FLAGS += --no-browser
 endif
 
 .PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean \
-	postgres reliability exercises solutions progress
+	postgres reliability exercises solutions progress bench redis
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -95,11 +96,17 @@ docs: setup ## Build the documentation site into site/
 
 serve-docs: setup ## Serve the documentation site on 127.0.0.1:$(DOCS_PORT), reloading on every change
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT) --livereload
+
 postgres: setup ## A throwaway PostgreSQL on 127.0.0.1 for the sandbox (prints its URL; Ctrl+C stops it)
 	@$(BIN)/python -m tasklab.postgres
 
 reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQLite and PostgreSQL, 20 kernel kills
 	$(BIN)/python scripts/reliability.py
+bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
+	$(BIN)/python -m tasklab.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
+
+redis: setup ## Run a Redis server on 127.0.0.1:6379 until Ctrl+C (REDIS_PORT=... to change) (for RQ: taskdemo.settings_rq)
+	$(BIN)/python -m tasklab.redis $(REDIS_PORT)
 
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@if [ "$(FORCE)" != 1 ]; then \

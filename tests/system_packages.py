@@ -43,3 +43,7 @@ def postgres_bindir():
 
     found = find_bindir()
     return str(found) if found else missing("postgres")
+
+
+def redis_server_path():
+    return require("redis-server")

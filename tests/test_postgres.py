@@ -12,6 +12,7 @@ import pytest
 
 import tasklab
 from system_packages import postgres_bindir
+from tasklab.paths import VAR_DIR
 from tasklab.postgres import Postgres
 
 OWNER = """
@@ -43,7 +44,7 @@ def test_it_serves_its_database_on_localhost_only(postgres):
         ).fetchone()
 
     assert row == ("tasklab", "127.0.0.1", "127.0.0.1/32")
-    assert postgres.url == f"postgres://postgres@127.0.0.1:{postgres.port}/tasklab"
+    assert postgres.url == f"postgresql://postgres@127.0.0.1:{postgres.port}/tasklab"
 
 
 def test_create_database_gives_an_empty_database_django_can_use(postgres):
@@ -98,3 +99,81 @@ def test_a_server_that_cannot_start_says_why_and_leaves_nothing_behind():
         pg.start()
 
     assert not pg.running and pg.folder is not None and not pg.folder.exists()
+
+# -- the server as the scaling lesson (17) and the benchmarks use it ------------------------
+
+
+def test_a_fresh_server_on_localhost_that_leaves_nothing_behind():
+    postgres_bindir()
+    import psycopg
+
+    from tasklab.postgres import Postgres
+
+    with Postgres() as pg:
+        assert pg.url == f"postgresql://postgres@127.0.0.1:{pg.port}/tasklab"
+        with psycopg.connect(pg.url) as connection:
+            listen, user, tables = connection.execute(
+                "SELECT current_setting('listen_addresses'), current_user, "
+                "(SELECT count(*) FROM pg_tables WHERE schemaname = 'public')"
+            ).fetchone()
+        assert (listen, user, tables) == ("127.0.0.1", "postgres", 0)
+        assert pg.data_dir.is_dir()
+
+    assert not pg.running
+    assert not pg.dir.exists()
+
+
+def test_a_port_in_use_is_reported_with_postgres_own_words():
+    postgres_bindir()
+    from tasklab import ProcessStartError
+    from tasklab.postgres import Postgres
+
+    with Postgres() as first:
+        with pytest.raises(ProcessStartError, match="Address already in use"):
+            Postgres(port=first.port).start()
+
+
+SCALE_OUT = """
+import tasklab
+lab = tasklab.setup({name!r}, database="postgresql")
+from accounts.billing import charge_order, charges
+results = [charge_order.enqueue(order, 100) for order in range(60)]
+with tasklab.Worker(worker_id="a"), tasklab.Worker(worker_id="b"), tasklab.Worker(worker_id="c"):
+    watched = tasklab.watch(results, timeout=60, live=False)
+print(watched.summary())
+print(sorted(set(charges().values())), len(charges()))
+print(sorted({{len(r.worker_ids) for r in results}}))
+from django.db import connection
+print(connection.vendor, lab.postgres.running)
+"""
+
+
+def test_workers_on_postgresql_run_every_task_exactly_once():
+    postgres_bindir()
+    name = "pytest-postgres-scale-out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKLAB_", "DJANGO_"))}
+    try:
+        done = subprocess.run([sys.executable, "-c", SCALE_OUT.format(name=name)], env=env,
+                              capture_output=True, text=True, timeout=180)
+    finally:
+        import shutil
+
+        shutil.rmtree(VAR_DIR / "notebooks" / name, ignore_errors=True)
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"Lab {name!r} ready: Django 6.1")
+    assert "fresh PostgreSQL database postgresql://postgres@127.0.0.1:" in lines[0]
+    assert lines[1:] == [
+        "60 x charge_order: READY -> RUNNING -> SUCCESSFUL",
+        "[1] 60",  # every order charged, each exactly once
+        "[1]",  # every task claimed by exactly one worker
+        "postgresql True",
+    ]
+
+
+def test_setup_refuses_an_unknown_database():
+    import tasklab
+
+    with pytest.raises(ValueError, match="database='sqlite' or database='postgresql', not 'mysql'"):
+        tasklab.setup("pytest-bad-database", database="mysql")

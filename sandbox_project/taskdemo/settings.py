@@ -6,6 +6,10 @@ test gets a database of its own:
 - ``TASKLAB_DATABASE_URL``: any URL dj-database-url understands
   (default: ``sqlite:///<sandbox_project>/var/db.sqlite3``).
 - ``TASKLAB_CONN_MAX_AGE``: seconds a database connection is kept (default 60).
+- ``TASKLAB_SQLITE_WAL``: ``0`` keeps SQLite's default journal instead of WAL (default 1);
+  the benchmarks use it to measure what WAL changes.
+- ``TASKLAB_SQLITE_TIMEOUT``: seconds SQLite waits for another writer's lock before it raises
+  "database is locked" (default 20; Django's own default is 5).
 """
 
 import os
@@ -74,8 +78,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the notebook read while a worker writes; SQLite still has one writer.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL;",
-        "timeout": 20,
+        "timeout": float(os.environ.get("TASKLAB_SQLITE_TIMEOUT", "20")),
     }
+    if os.environ.get("TASKLAB_SQLITE_WAL", "1") == "0":
+        del DATABASES["default"]["OPTIONS"]["init_command"]
 
 # The task queue in a database of its own (lesson 10 shows what that changes for
 # `transaction.atomic()`): set TASKLAB_QUEUE_DATABASE_URL.

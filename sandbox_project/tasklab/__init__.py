@@ -10,6 +10,7 @@
 from . import browser, http, postgres
 from .errors import (
     DuplicateWorker,
+    MissingProgram,
     ProcessStartError,
     StatusNotReached,
     TasklabError,
@@ -18,6 +19,8 @@ from .errors import (
 )
 from .notebook import Lab, setup
 from .pytest_run import PytestRun, run_pytest
+from .redis import Redis
+from .rq_worker import RQWorker
 from .scratch_project import ScratchProject, start_project
 from .server import Server
 from .waiting import wait_for
@@ -27,8 +30,11 @@ from .worker import Worker
 __all__ = [
     "DuplicateWorker",
     "Lab",
+    "MissingProgram",
     "ProcessStartError",
     "PytestRun",
+    "RQWorker",
+    "Redis",
     "ScratchProject",
     "Server",
     "StatusNotReached",

@@ -37,3 +37,7 @@ class TasksNotFinished(TasklabError):
 
 class StatusNotReached(TasklabError):
     """`wait_for()` timed out before the task reached the status it waited for."""
+
+
+class MissingProgram(TasklabError):
+    """A system program a lesson needs (redis-server, PostgreSQL) is not installed."""

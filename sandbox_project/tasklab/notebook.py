@@ -17,33 +17,39 @@ class Lab:
 
     name: str
     dir: Path
-    database: Path
+    database: Path | str
     log_dir: Path
     queue_database: Path | None = None
+    postgres: object = None  # the lab's `tasklab.postgres.Postgres`, when it has one
 
     def __str__(self):
         import django
         from django.conf import settings
 
+        database = f"PostgreSQL database {self.database}" if self.postgres else f"database {shown(self.database)}"
         text = (
             f"Lab {self.name!r} ready: Django {django.get_version()}, "
             f"task backend {settings.TASKS['default']['BACKEND']}, "
-            f"fresh database {shown(self.database)}"
+            f"fresh {database}"
         )
         if self.queue_database:
             text += f", task queue in its own database {shown(self.queue_database)}"
         return text
 
 
-def setup(name, *, quiet=False, separate_queue=False):
+def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
     that holds this notebook's database and logs; it is emptied each time, so a notebook
     always starts from the same state, and never touches the sandbox's own database.
+    database: "sqlite" (a file in that folder) or "postgresql" (a real PostgreSQL server
+    of the notebook's own, stopped with the kernel; see `tasklab.postgres`).
     separate_queue: keep the task queue in a second database (as Redis or a queue
     database would be), so that a transaction on the data no longer covers it.
     """
+    if database not in ("sqlite", "postgresql"):
+        raise ValueError(f"setup() takes database='sqlite' or database='postgresql', not {database!r}.")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ValueError(
             f"setup() needs a simple name such as '06-the-worker' (letters, digits, '-', '_', '.'), "
@@ -59,25 +65,34 @@ def setup(name, *, quiet=False, separate_queue=False):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     lab_dir = VAR_DIR / "notebooks" / name
-    database = lab_dir / "db.sqlite3"
     log_dir = lab_dir / "logs"
     _forget_connections()
     shutil.rmtree(lab_dir, ignore_errors=True)
     log_dir.mkdir(parents=True)
-    os.environ["TASKLAB_DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["TASKLAB_LOG_DIR"] = str(log_dir)
+    postgres = None
+    if database == "postgresql":
+        from .postgres import Postgres
+
+        postgres = Postgres().start()
+        database = postgres.url
+    else:
+        database = lab_dir / "db.sqlite3"
+    url = database if postgres else f"sqlite:///{database}"
+    os.environ["TASKLAB_DATABASE_URL"] = url
     queue_database = lab_dir / "queue.sqlite3" if separate_queue else None
     if queue_database:
         os.environ["TASKLAB_QUEUE_DATABASE_URL"] = f"sqlite:///{queue_database}"
     else:
         os.environ.pop("TASKLAB_QUEUE_DATABASE_URL", None)
-    os.environ["TASKLAB_LOG_DIR"] = str(log_dir)
 
+    import dj_database_url
     import django
     from django.conf import settings
     from django.core.management import call_command
 
     if settings.configured and (
-        settings.DATABASES["default"]["NAME"] != str(database)
+        not _same_database(settings.DATABASES["default"], dj_database_url.parse(url))
         or ("queue" in settings.DATABASES) != separate_queue
     ):
         raise RuntimeError(
@@ -89,10 +104,15 @@ def setup(name, *, quiet=False, separate_queue=False):
     if queue_database:
         call_command("migrate", database="queue", verbosity=0)
 
-    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir, queue_database=queue_database)
+    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir,
+              queue_database=queue_database, postgres=postgres)
     if not quiet:
         print(lab)
     return lab
+
+
+def _same_database(configured, wanted):
+    return all(configured.get(key) == wanted.get(key) for key in ("ENGINE", "NAME", "HOST", "PORT"))
 
 
 def _forget_connections():

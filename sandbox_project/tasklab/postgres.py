@@ -2,7 +2,7 @@
 
     from tasklab.postgres import Postgres
     with Postgres() as pg:
-        pg.url                          # postgres://postgres@127.0.0.1:<port>/tasklab
+        pg.url                          # postgresql://postgres@127.0.0.1:<port>/tasklab
         pg.create_database("bench")     # another empty database; returns its URL
 
 It runs the system's own `initdb` and `postgres` (Debian's `postgresql` package, or
@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import ProcessStartError, TasklabError
+from .errors import MissingProgram, ProcessStartError
 from .paths import log_dir, shown
 from .processes import ManagedProcess
 from .server import free_port
@@ -40,7 +40,7 @@ BINDIR_PATTERNS = [
 ]
 
 
-class PostgresNotInstalled(TasklabError):
+class PostgresNotInstalled(MissingProgram):
     """No PostgreSQL server programs (initdb, postgres) on this machine."""
 
 
@@ -101,7 +101,16 @@ class Postgres(ManagedProcess):
         return self.url_for(self.database)
 
     def url_for(self, database):
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def dir(self):
+        """The temporary folder of this server: its data, socket and nothing else."""
+        return self.folder
+
+    @property
+    def data_dir(self):
+        return self.folder / "data" if self.folder else None
 
     def create_database(self, name):
         """Create an empty database on this server and return its URL."""
@@ -174,9 +183,9 @@ class Postgres(ManagedProcess):
         for name, value in self.settings.items():
             server += ["-c", f"{name}={value}"]
         return [
-            sys.executable, "-m", "tasklab.supervised", str(owner_fd),
-            "--stop-signal", str(int(signal.SIGINT)),  # PostgreSQL's "fast shutdown"
-            "--remove", str(self.folder), "--", *server,
+            sys.executable, "-m", "tasklab.guarded_program", str(owner_fd),
+            "--stop-signal=SIGINT",  # PostgreSQL's "fast shutdown"
+            f"--remove={self.folder}", "--", *server,
         ]
 
     def is_ready(self):

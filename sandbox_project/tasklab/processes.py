@@ -3,8 +3,8 @@
 Three guards, from gentlest to last resort: `stop()` (or leaving the `with` block);
 an `atexit` hook when the owner exits normally (kernel restart, end of pytest); and the
 pipe watched by `tasklab.guarded` when the owner dies without running any code (SIGKILL).
-A program that is not a `manage.py` command (PostgreSQL) runs under `tasklab.supervised`,
-which watches the same pipe for it.
+A program that is not a `manage.py` command (PostgreSQL, Redis, a Celery worker) runs under
+`tasklab.guarded_program`, which watches the same pipe for it.
 """
 
 import atexit
@@ -33,6 +33,9 @@ class ManagedProcess:
 
     what = "process"
     start_timeout = 30.0
+    # The module that runs the command and stops it when its owner dies: `tasklab.guarded`
+    # for `manage.py` commands, `tasklab.guarded_program` for other programs.
+    launcher = "tasklab.guarded"
 
     def __init__(self, command, log_path, env=None):
         self.command = command
@@ -46,8 +49,8 @@ class ManagedProcess:
         raise NotImplementedError
 
     def argv(self, owner_fd):
-        """The command line: a `manage.py` command, run under `tasklab.guarded`."""
-        return [sys.executable, "-m", "tasklab.guarded", str(owner_fd), *self.command]
+        """The command line: `self.command`, run under the `launcher` module."""
+        return [sys.executable, "-m", self.launcher, str(owner_fd), *self.command]
 
     # -- life cycle -------------------------------------------------------------------
     def start(self):

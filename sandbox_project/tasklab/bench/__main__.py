@@ -1,0 +1,60 @@
+"""`python -m tasklab.bench` (what `make bench` runs): measure, print tables, write JSON and a chart."""
+
+import argparse
+import sys
+
+from . import RESULTS_DIR, SYSTEMS, about, conclusions, measure, save, saved, tables
+from .systems import FULL, QUICK
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m tasklab.bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="small runs that finish in a minute or two (figures are rougher)")
+    parser.add_argument("--only", choices=["queues", "tutorial"], help="run one half only")
+    parser.add_argument("--systems", default=",".join(SYSTEMS),
+                        help=f"comma-separated queue systems to measure (default: all of {', '.join(SYSTEMS)})")
+    parser.add_argument("--tasks", type=int, help="tasks per run, instead of the quick or full size")
+    parser.add_argument("--output", default=str(RESULTS_DIR), help="folder for the JSON and the chart")
+    args = parser.parse_args(argv)
+    args.systems = [s for s in args.systems.split(",") if s]
+    unknown = [s for s in args.systems if s not in SYSTEMS]
+    if unknown:
+        parser.error(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
+    return args
+
+
+def main(argv):
+    args = parse(argv)
+    sizes = QUICK if args.quick else FULL
+    figures = about(args.quick, sizes.with_tasks(args.tasks) if args.tasks else sizes)
+    if args.only != "tutorial":
+        print(f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
+              flush=True)
+        figures["queues"] = measure(args.systems, quick=args.quick, tasks=args.tasks, workdir=f"{args.output}/work",
+                                    echo=lambda line: print(line, flush=True))["queues"]
+    if args.only != "queues":
+        from . import tutorial
+
+        print("Timing the tutorial's own commands", flush=True)
+        figures["tutorial"] = tutorial.run(quick=args.quick, echo=lambda line: print(line, flush=True))
+    stem = "quick-results" if args.quick else "results"
+    if args.only:  # keep the other half's figures from an earlier run
+        earlier = saved(args.output, stem) or {}
+        figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial")}, **figures}
+    paths = save(figures, args.output, stem=stem)
+    print()
+    print(tables(figures))
+    if figures.get("queues"):
+        print("\nWhat the figures show:")
+        print("\n".join(f"  - {line}" for line in conclusions(figures)))
+    print("\nWritten: " + ", ".join(str(p) for p in paths))
+    failed = [r["label"] for r in figures.get("queues", {}).values() if r.get("error")]
+    failed += [s["step"] for s in figures.get("tutorial", {}).get("steps", []) if s["exit_code"] != 0]
+    if failed:
+        print("Not measured, or measured on a failing run: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

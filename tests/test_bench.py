@@ -1,0 +1,145 @@
+"""The benchmarks run and report sane, parseable figures. Measurements, not tests of speed:
+nothing here depends on how fast the machine is."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from system_packages import postgres_bindir, redis_server_path
+from tasklab.bench import report, tutorial
+from tasklab.bench.scenario import steady_rate
+from tasklab.bench.systems import QUICK, SYSTEMS
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """`python -m tasklab.bench --quick` on every system, with small runs (20 tasks)."""
+    redis_server_path(), postgres_bindir()
+    output = tmp_path_factory.mktemp("bench")
+    done = subprocess.run(
+        [sys.executable, "-m", "tasklab.bench", "--quick", "--tasks", "20", "--only", "queues",
+         "--output", str(output)],
+        capture_output=True, text=True, timeout=900,
+    )
+    return done, output
+
+
+def test_every_system_is_measured_without_error(quick_run):
+    done, output = quick_run
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    figures = json.loads((output / "quick-results.json").read_text())
+
+    assert figures["quick"] is True and figures["sizes"]["tasks"] == 20
+    assert list(figures["queues"]) == list(SYSTEMS)
+    for name, result in figures["queues"].items():
+        assert "error" not in result, result
+        assert result["enqueue"]["tasks"] == 20 and result["enqueue"]["rate"] > 0
+        assert [d["workers"] for d in result["drain"]] == list(QUICK.workers)
+        for drained in result["drain"] + result.get("growth", []):
+            assert drained["exactly_once"] is True, (name, drained)
+            assert drained["rate"] > 0 and drained["per_task_ms"] > 0
+        intervals = [lat["interval"] for lat in result["latency"]]
+        assert intervals == (list(QUICK.intervals) if result["kind"] == "database" else [None])
+        for lat in result["latency"]:
+            assert len(lat["all"]) == QUICK.latency_samples
+            assert 0 < lat["median"] <= lat["p95"] < 30
+        assert ("growth" in result) == SYSTEMS[name].tuned
+
+
+def test_the_tables_and_the_chart_are_written(quick_run):
+    done, output = quick_run
+    for title in ["Throughput: no-op tasks enqueued from one process", "Pickup latency, enqueue -> RUNNING",
+                  "How cost grows", "Tuning the database backend: defaults -> tuned",
+                  "What the figures show:", "every task ran exactly once: True"]:
+        assert title in done.stdout
+    assert "False" not in done.stdout
+    assert (output / "quick-results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_steady_rate_leaves_out_the_first_tenth():
+    # 20 tasks, one every 0.1 s, each taking 0.05 s: the first 2 are left out.
+    times = [(n * 0.1, n * 0.1 + 0.05) for n in range(20)]
+    figures = steady_rate(times)
+    assert figures["seconds"] == pytest.approx(1.95 - 0.2)
+    assert figures["rate"] == pytest.approx(18 / 1.75)
+
+
+def test_conclusions_say_what_holds_and_what_does_not():
+    def system(name, rates, medians):
+        return {"system": name, "label": SYSTEMS[name].label, "kind": SYSTEMS[name].kind,
+                "drain": [{"workers": n, "rate": r, "exactly_once": True} for n, r in rates.items()],
+                "latency": [{"interval": i, "median": m, "p95": m} for i, m in medians.items()]}
+
+    said = report.conclusions({"queues": {
+        "sqlite-tuned": system("sqlite-tuned", {1: 136, 2: 110}, {1.0: 0.6, 0.1: 0.06}),
+        "postgres-defaults": system("postgres-defaults", {1: 52}, {}),
+        "postgres-tuned": system("postgres-tuned", {1: 148}, {1.0: 0.05}),
+        "celery": system("celery", {1: 343}, {None: 0.005}),
+    }})
+
+    assert "SQLite (tuned): 2 workers are not much faster than 1 worker" in said
+    assert ("PostgreSQL, 1 worker: persistent connections (CONN_MAX_AGE=60) are faster than a new "
+            "connection per task") in said
+    assert "SQLite, tuned, --interval 1: median pickup between a fifth of the interval and the interval" in said
+    assert "PostgreSQL, tuned, --interval 1: median pickup outside that band" in said
+    assert "Celery on Redis, 1 worker: much faster than the database backend on PostgreSQL (tuned)" in said
+
+
+def test_each_notebooks_time_is_read_from_a_real_pytest_run(tmp_path):
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
+        nbformat.v4.new_code_cell("time.sleep(0.2)"),
+    ])
+    nbformat.write(notebook, tmp_path / "01-tiny.ipynb")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "--nbval-lax",
+         "--nbval-current-env", "--durations=0", str(tmp_path / "01-tiny.ipynb")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+
+    assert done.returncode == 0, done.stdout
+    [timed] = tutorial.notebook_times(done.stdout)
+    assert timed["notebook"] == "01-tiny.ipynb"
+    assert timed["seconds"] >= 0.5
+
+
+def test_the_quick_tutorial_run_times_a_real_command():
+    figures = tutorial.run(quick=True, echo=None)
+    [step] = figures["steps"]
+    assert (step["step"], step["exit_code"]) == ("warm make setup", 0)
+    assert step["seconds"] > 0
+
+
+def test_the_chart_has_a_panel_per_measure_and_can_be_drawn_again():
+    from tasklab import bench
+
+    result = {"label": "SQLite, tuned", "kind": "database",
+              "drain": [{"workers": 1, "rate": 100.0}],
+              "latency": [{"interval": 1.0, "median": 0.5, "p95": 0.9}],
+              "growth": [{"tasks": 500, "per_task_ms": 2.0}, {"tasks": 2000, "per_task_ms": 2.1}]}
+    figures = {"queues": {"sqlite-tuned": result}}
+
+    first, second = bench.chart(figures), bench.chart(figures, title="again")
+
+    assert [ax.get_title() for ax in second.axes] == [
+        "Draining a backlog of no-op tasks", "Pickup latency", "Cost per task as the queue grows"]
+    assert len(first.axes) == 3
+
+
+def test_running_one_half_keeps_the_other_halfs_figures(tmp_path):
+    earlier = {"quick": True, "queues": {"celery": {"label": "Celery on Redis", "kind": "celery", "error": "x"}}}
+    (tmp_path / "quick-results.json").write_text(json.dumps(earlier))
+
+    done = subprocess.run([sys.executable, "-m", "tasklab.bench", "--quick", "--only", "tutorial",
+                           "--output", str(tmp_path)], capture_output=True, text=True, timeout=300)
+
+    figures = json.loads((tmp_path / "quick-results.json").read_text())
+    assert figures["queues"] == earlier["queues"]
+    assert [s["step"] for s in figures["tutorial"]["steps"]] == ["warm make setup"]
+    assert "Celery on Redis: FAILED, x" in done.stdout
+    assert done.returncode == 1  # the earlier figures it kept include a failure, and it says so
