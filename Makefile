@@ -94,7 +94,7 @@ shell: setup ## Open django-extensions' shell_plus on the sandbox
 docs: setup ## Build the documentation site into site/
 	$(BIN)/mkdocs build --strict
 
-serve-docs: setup ## Serve the documentation site on 127.0.0.1:$(DOCS_PORT), reloading on every change
+serve-docs: setup ## Serve the documentation site on 127.0.0.1:8001 (DOCS_PORT=... to change), live reload
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT) --livereload
 
 postgres: setup ## A throwaway PostgreSQL on 127.0.0.1 for the sandbox (prints its URL; Ctrl+C stops it)
@@ -105,7 +105,7 @@ reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQ
 bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
 	$(BIN)/python -m tasklab.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
-redis: setup ## Run a Redis server on 127.0.0.1:6379 until Ctrl+C (REDIS_PORT=... to change) (for RQ: taskdemo.settings_rq)
+redis: setup ## Run Redis on 127.0.0.1:6379 for the RQ settings until Ctrl+C (REDIS_PORT=... to change)
 	$(BIN)/python -m tasklab.redis $(REDIS_PORT)
 
 reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
