@@ -10,6 +10,8 @@ SYNCED      := $(VENV)/.tasklab-synced
 MANAGE      := $(BIN)/python sandbox_project/manage.py
 PORT        ?= 8000
 DOCS_PORT   ?= 8001
+# Test processes: most tests and lessons wait on workers and servers, so 2 keep 2 cores busy.
+JOBS        ?= 2
 REDIS_PORT  ?= 6379
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Material's notice that MkDocs 1.x is no longer maintained: we pin mkdocs<2 knowingly.
@@ -56,11 +58,11 @@ lab: setup ## Open JupyterLab on the lessons (prints its URL)
 test: setup test-unit test-notebooks test-docs ## Run every test: unit tests, every notebook (nbval), the site
 
 test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real db_worker
-	$(BIN)/pytest tests --ignore=tests/docs
+	$(BIN)/pytest tests --ignore=tests/docs -n $(JOBS) --dist loadfile
 
 test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
 	$(BIN)/pytest -p no:django -W ignore::pytest.PytestConfigWarning --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -n $(JOBS) --dist loadfile notebooks
 
 test-docs: setup ## Build the site with --strict (no warning, no broken link), check every page in Chromium
 	$(BIN)/pytest tests/docs
