@@ -18,7 +18,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -189,13 +188,7 @@ class Postgres(ManagedProcess):
         ]
 
     def is_ready(self):
-        if "database system is ready to accept connections" not in self.log():
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return self.says_and_listens("database system is ready to accept connections", self.port)
 
     def describe(self):
         return f"PostgreSQL ({self.bindir / 'postgres'} on 127.0.0.1:{self.port})"

@@ -10,6 +10,7 @@ A program that is not a `manage.py` command (PostgreSQL, Redis, a Celery worker)
 import atexit
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,19 @@ class ManagedProcess:
     # -- to be provided by subclasses -------------------------------------------------
     def is_ready(self):
         raise NotImplementedError
+
+    def says_and_listens(self, banner, port):
+        """Ready as a server: its log shows `banner` and 127.0.0.1:`port` accepts connections.
+
+        Both, because a port can answer for another program, and a banner comes before the bind.
+        """
+        if banner not in self.log():
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
 
     def argv(self, owner_fd):
         """The command line: `self.command`, run under the `launcher` module."""

@@ -7,7 +7,6 @@ It keeps everything in memory (no dump file, no append-only file) and is stopped
 PID, when the `with` block ends, when `stop()` is called, or when its owner dies.
 """
 
-import socket
 import sys
 
 from .paths import log_dir
@@ -40,13 +39,7 @@ class Redis(ProgramProcess):
         return redis.Redis.from_url(self.url)
 
     def is_ready(self):
-        if "Ready to accept connections" not in self.log():
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return self.says_and_listens("Ready to accept connections", self.port)
 
 
 def main(argv):

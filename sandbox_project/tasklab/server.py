@@ -30,10 +30,4 @@ class Server(ManagedProcess):
         return f"http://127.0.0.1:{self.port}"
 
     def is_ready(self):
-        if "development server at http" not in self.log():
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
+        return self.says_and_listens("development server at http", self.port)
