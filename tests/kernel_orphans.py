@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import psutil
 from jupyter_client import KernelManager
 
+from process_checks import alive
 from tasklab.paths import VAR_DIR
 
 LAB = "kernel-orphans-check"
@@ -54,7 +55,7 @@ def kill_kernel_once():
 
         os.kill(kernel.pid, signal.SIGKILL)
         killed = time.monotonic()
-        while (left := [pid for pid in children if _alive(pid)]) and time.monotonic() - killed < LIMIT:
+        while (left := [pid for pid in children if alive(pid)]) and time.monotonic() - killed < LIMIT:
             time.sleep(0.02)
         seconds = time.monotonic() - killed
     finally:
@@ -68,10 +69,3 @@ def kill_kernel_once():
 def remove_lab():
     shutil.rmtree(VAR_DIR / "notebooks" / LAB, ignore_errors=True)
 
-
-def _alive(pid):
-    """A zombie (exited, not yet reaped by whoever adopted it) counts as gone."""
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False

@@ -1,11 +1,9 @@
 """`tasklab.browser`: headless Chromium from a notebook (inside an event loop), and no orphans."""
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 
 import tasklab
 from system_packages import chromium_path
-from test_orphans import alive
+from process_checks import survivors
 
 ROLE_STATUS = "<p role=status>RUNNING: 3 of 10 steps done.</p>"
 
@@ -83,13 +81,8 @@ def test_the_browser_exits_within_5_seconds_of_its_owner_being_killed():
 
     owner.send_signal(signal.SIGKILL)
     owner.wait()
-    deadline = time.monotonic() + 5.0
-    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.1)
 
-    left = [pid for pid in children if alive(pid)]
-    for pid in left:  # do not leave them behind even when the test fails
-        os.kill(pid, signal.SIGKILL)
+    left = survivors(children, seconds=5.0)
     assert not left, f"still running 5 s after the owner died: {left}"
 
 

@@ -1,13 +1,11 @@
 """No orphans: when the owner of a worker and a server dies, even by SIGKILL, both exit within 2 s."""
 
-import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
+from process_checks import alive, survivors
 
 OWNER = """
 import django, sys, time
@@ -20,20 +18,6 @@ time.sleep(120)
 """
 
 
-def alive(pid):
-    """True while `pid` runs; a zombie (dead, not yet reaped) counts as gone."""
-    stat = Path(f"/proc/{pid}/stat")
-    if stat.parent.parent.is_dir() and Path("/proc/self").exists():
-        try:
-            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except FileNotFoundError:
-            return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
 
 @pytest.mark.parametrize("owner_signal", [signal.SIGKILL, signal.SIGTERM])
 def test_children_exit_within_2_seconds_of_their_owner(django_db_setup, owner_signal):
@@ -43,13 +27,8 @@ def test_children_exit_within_2_seconds_of_their_owner(django_db_setup, owner_si
 
     owner.send_signal(owner_signal)
     owner.wait()
-    deadline = time.monotonic() + 2.0
-    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
 
-    left = [pid for pid in pids if alive(pid)]
-    for pid in left:  # do not leave them behind even when the test fails
-        os.kill(pid, signal.SIGKILL)
+    left = survivors(pids, seconds=2.0)
     assert not left, f"still running 2 s after the owner died: {left}"
 
 

@@ -4,13 +4,12 @@ PostgreSQL server dies, even by SIGKILL, both servers exit within 2 s and leave 
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from system_packages import postgres_bindir, redis_server_path
-from test_orphans import alive
+from process_checks import alive, survivors
 
 OWNER = """
 import time
@@ -45,12 +44,7 @@ def test_servers_exit_within_2_seconds_of_their_owner(owner_signal):
 
     owner.send_signal(owner_signal)
     owner.wait()
-    deadline = time.monotonic() + 2.0
-    while any(alive(pid) for pid in guards + servers) and time.monotonic() < deadline:
-        time.sleep(0.05)
 
-    left = [pid for pid in guards + servers if alive(pid)]
-    for pid in left:  # do not leave them behind even when the test fails
-        subprocess.run(["kill", "-9", str(pid)])
+    left = survivors(guards + servers, seconds=2.0)
     assert not left, f"still running 2 s after the owner died: {left}"
     assert not Path(pg_dir).exists()
