@@ -71,12 +71,14 @@ notebooks: setup ## Re-run notebooks and store their outputs (NB=notebooks/06-*.
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
 		$(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
+	$(BIN)/python scripts/relative_paths.py $(or $(NB),$(wildcard notebooks/[0-9]*.ipynb))
 
 exercises: setup ## Write notebooks/exercises/ from notebooks/solutions/, then store both's outputs
 	$(BIN)/python -m tasklab.exercises.generate
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=300 \
 		notebooks/solutions/*.ipynb notebooks/exercises/*.ipynb
+	$(BIN)/python scripts/relative_paths.py notebooks/solutions/*.ipynb notebooks/exercises/*.ipynb
 
 solutions: setup ## For the facilitator: open JupyterLab on the exercises' solutions
 	$(BIN)/jupyter lab $(subst root_dir=notebooks,root_dir=notebooks/solutions,$(LAB_FLAGS))

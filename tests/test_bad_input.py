@@ -140,7 +140,9 @@ TABLE = [
     Row("form: GET instead of POST", get("/register/"), "200 Send POST request to register"),
     # Task ids: GET /task/<id>/ and Task.get_result()
     Row("id: unknown", get(f"/task/{UNKNOWN_ID}/"), '404 {"error": "Task not found"}'),
-    Row("id: malformed (the seed's 32 characters)", get("/task/d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4/"),
+    Row("id: unknown, 32 letters and digits", get("/task/d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4/"),
+        '404 {"error": "Task not found"}'),
+    Row("id: malformed", get("/task/not-a-task-id/"),
         "task ids are UUIDs, such as 05131955-6651-40e2-9feb-a9ee0c0cd87b"),
     Row("id: malformed, from Python", raises(lambda ctx: add.get_result("not-a-uuid")),
         "TaskResultDoesNotExist: not-a-uuid"),

@@ -127,8 +127,16 @@ def test_unknown_task_id_answers_404_json(client):
     assert response.json() == {"error": "Task not found"}
 
 
-def test_malformed_task_id_answers_404_json_with_a_hint(client):
+def test_an_unknown_id_of_the_other_shape_answers_404_json(client):
+    """32 letters and digits: the shape of ImmediateBackend's, DummyBackend's and RQ's ids."""
     response = client.get("/task/d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "Task not found"}
+
+
+def test_malformed_task_id_answers_404_json_with_a_hint(client):
+    response = client.get("/task/not-a-task-id/")
 
     assert response.status_code == 404
     assert response.json()["error"] == "Task not found"

@@ -69,3 +69,16 @@ def test_the_timeline_can_name_each_bar(worker):
     figure = tasklab.watch(results, timeout=20).timeline(label=lambda r: r.return_value)
 
     assert sorted(text.get_text() for text in figure.axes[0].texts) == ["first", "second"]
+
+
+def test_a_long_table_shows_a_few_rows_and_counts_the_rest(transactional_db):
+    """The site shows stored live tables: 30 tasks must not make 30 rows."""
+    from tasklab.watch import SHOWN_ROWS, Watch
+
+    results = [add.enqueue(n, n) for n in range(30)]
+    html = Watch(results)._repr_html_()
+
+    assert html.count("<tr><td>add</td>") == SHOWN_ROWS
+    assert f"... and {30 - SHOWN_ROWS} more" in html
+    assert "{'READY': 30}" in html
+    assert "more" not in Watch(results[:SHOWN_ROWS])._repr_html_()

@@ -20,7 +20,10 @@ def send_welcome_email(user_email, username):
     print(f"Welcome email sent to {user_email}")
 
 
-@task(priority=10, queue_name="emails")
+# Urgent mail gets a queue of its own (and a worker of its own, lesson 9), not a priority in
+# the decorator: a backend without priorities (RQ, lesson 17) would refuse this whole module.
+# A caller that wants a priority asks for it per call: send_password_reset.using(priority=10).
+@task(queue_name="emails")
 def send_password_reset(user_email):
     """Urgent mail on its own queue: only a worker that serves `emails` runs it."""
     send_mail(

@@ -1,6 +1,6 @@
 """The seed tutorial's two endpoints, corrected: bad input answers 400/404, never 500."""
 
-import uuid
+import re
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, JsonResponse
@@ -10,6 +10,20 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .forms import RegistrationForm
 from .tasks import send_welcome_email
+
+# django-tasks-rq (lesson 17) is built on the `django_tasks` backport, whose exceptions are
+# classes of their own: `except TaskResultDoesNotExist` alone would let RQ's answer through
+# as a 500. Catch both, so that the view works whichever backend the settings choose.
+try:
+    from django_tasks.exceptions import TaskResultDoesNotExist as BackportTaskResultDoesNotExist
+except ImportError:  # no backport installed: only django.tasks' own exceptions can come
+    TASK_NOT_FOUND = (TaskResultDoesNotExist,)
+else:
+    TASK_NOT_FOUND = (TaskResultDoesNotExist, BackportTaskResultDoesNotExist)
+
+# The two shapes of task id: the database backend's UUIDs, and the 32 random letters and
+# digits of ImmediateBackend, DummyBackend and RQ (Django's get_random_string(32)).
+TASK_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{32}")
 
 DUPLICATE_USERNAME = "Username already exists. Please choose another."
 
@@ -66,20 +80,16 @@ def register(request):
 
 def task_status(request, task_id):
     try:
-        uuid.UUID(task_id)
-    except ValueError:
-        return JsonResponse(
-            {
-                "error": "Task not found",
-                "hint": f"{task_id!r} is not a task id: task ids are UUIDs, "
-                "such as 05131955-6651-40e2-9feb-a9ee0c0cd87b.",
-            },
-            status=404,
-        )
-    try:
         result = default_task_backend.get_result(task_id)
-    except TaskResultDoesNotExist:
-        return JsonResponse({"error": "Task not found"}, status=404)
+    except TASK_NOT_FOUND:
+        answer = {"error": "Task not found"}
+        if not TASK_ID.fullmatch(task_id):
+            answer["hint"] = (
+                f"{task_id!r} is not a task id: task ids are UUIDs, such as "
+                "05131955-6651-40e2-9feb-a9ee0c0cd87b, with the database backend, and 32 letters "
+                "and digits with ImmediateBackend, DummyBackend and RQ."
+            )
+        return JsonResponse(answer, status=404)
 
     return JsonResponse(
         {

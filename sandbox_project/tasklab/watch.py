@@ -11,6 +11,8 @@ from datetime import datetime
 
 from .errors import TasksNotFinished
 
+SHOWN_ROWS = 12  # a live table longer than this shows its running tasks first, then a count
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -77,12 +79,20 @@ class Watch:
         return plot_timeline(self.results, title=title, label=label)
 
     def _repr_html_(self):
+        """The live table: every task when there are few, else the running ones first, cut
+        to `SHOWN_ROWS` rows and a line that counts the rest (the site shows stored tables)."""
+        rows = self.rows()
+        if len(rows) > SHOWN_ROWS:
+            rows = sorted(rows, key=lambda r: r["status"] != "RUNNING")[:SHOWN_ROWS]
         head = "<tr><th>task</th><th>status</th><th>worker</th><th>waited</th><th>ran</th></tr>"
         body = "".join(
             f"<tr><td>{r['task']}</td><td>{r['status']}</td><td>{r['worker'] or ''}</td>"
             f"<td>{_seconds(r['waited'])}</td><td>{_seconds(r['ran'])}</td></tr>"
-            for r in self.rows()
+            for r in rows
         )
+        hidden = len(self.results) - len(rows)
+        if hidden:
+            body += f"<tr><td colspan=5>... and {hidden} more (the counts above include them)</td></tr>"
         elapsed = time.monotonic() - self.started
         return f"<p>{dict(self.counts())} after {elapsed:.1f} s</p><table>{head}{body}</table>"
 
