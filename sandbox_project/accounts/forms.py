@@ -1,4 +1,4 @@
-"""Validation for the seed's `/register/` endpoint, so bad input gets a 400, never a 500."""
+"""Validation for the `/register/` endpoint, so bad input gets a 400, never a 500."""
 
 from django import forms
 from django.contrib.auth.models import User
@@ -13,7 +13,7 @@ class RegistrationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The seed sends a welcome email to this address, so it is required here.
+        # The welcome email goes to this address, so it is required here.
         self.fields["email"].required = True
 
     def save(self, commit=True):

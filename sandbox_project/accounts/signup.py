@@ -31,7 +31,7 @@ def _create_user(request):
     return None, HttpResponse(problems, status=400, content_type="text/plain")
 
 
-@csrf_exempt  # called with plain HTTP requests from the lesson, like the seed's curl calls
+@csrf_exempt  # called with plain HTTP requests (curl, or Python in the lesson): no CSRF token
 def signup_inline(request):
     """The email is sent inside the request: the user waits for the mail server."""
     user, problem = _create_user(request)

@@ -1,6 +1,6 @@
 """A page where a visitor starts a long task and watches it live, and the status it polls.
 
-The seed's `/task/<id>/` tells anyone who has an id how that task is doing. Here each
+The curl lessons' `/task/<id>/` tells anyone who has an id how that task is doing. Here each
 visitor's session keeps the ids of the tasks they started, and both the page and its JSON
 answer only for those: another visitor's id, and an id that never existed, get the same
 404, so the endpoint reveals nothing about tasks that are not yours.

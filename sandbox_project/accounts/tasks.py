@@ -1,6 +1,6 @@
 """The sandbox's background tasks.
 
-`send_welcome_email` is the seed tutorial's task; the others exist so the lessons can
+`send_welcome_email` is the welcome email that every Django 6.0 introduction writes; the others exist so the lessons can
 show slow work, failures, return values, queues and priorities.
 """
 

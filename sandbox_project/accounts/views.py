@@ -1,4 +1,4 @@
-"""The seed tutorial's two endpoints, corrected: bad input answers 400/404, never 500."""
+"""Registration and task status for curl: bad input answers 400/404, never 500."""
 
 import re
 
@@ -39,7 +39,7 @@ def _form_errors_as_text(form):
     )
 
 
-# The seed exempts this view from CSRF so that curl can call it; a real form keeps CSRF on.
+# Exempt from CSRF so that curl can call it; a form in a browser keeps CSRF on (lesson 8).
 @csrf_exempt
 def register(request):
     if request.method != "POST":

@@ -1,4 +1,5 @@
-"""Settings for the tasklab sandbox: the seed tutorial's `taskdemo`, corrected for Django 6.1.
+"""Settings for the tasklab sandbox: the `taskdemo` project of the late-2025
+introductions to Django 6.0 tasks, corrected for Django 6.1.
 
 Every path can be moved with an environment variable, so that each notebook and each
 test gets a database of its own:
@@ -109,7 +110,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django 6.1 configures mail with MAILERS. The seed's EMAIL_BACKEND setting may not be
+# Django 6.1 configures mail with MAILERS. The older EMAIL_BACKEND setting may not be
 # used beside it (ImproperlyConfigured): the console backend prints each email.
 MAILERS = {
     "default": {

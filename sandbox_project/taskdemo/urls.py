@@ -1,4 +1,4 @@
-"""URLs of the sandbox: the seed tutorial's two endpoints, the status page, and the admin."""
+"""URLs of the sandbox: the two curl endpoints, the status page, and the admin."""
 
 from django.contrib import admin
 from django.urls import path
@@ -7,7 +7,7 @@ from accounts import signup, status_page, views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The seed's endpoints, kept as they are for the curl lessons: anyone with an id may ask.
+    # The curl endpoints (lessons 5 and 7): anyone with an id may ask.
     path("register/", views.register),
     path("task/<str:task_id>/", views.task_status),
     # The status page (lesson 8): each visitor sees only the tasks they started.

@@ -1,4 +1,4 @@
-"""The lab toolkit: the plumbing that keeps the lessons' cells as short as the seed's snippets.
+"""The lab toolkit: the plumbing that keeps the lessons' cells as short as a project's own snippets.
 
     import tasklab
     lab = tasklab.setup("06-the-worker")      # a fresh database for this notebook

@@ -1,6 +1,6 @@
 """`get()` and `post()`: real HTTP requests to the dev server, each with its curl equivalent.
 
-The seed tutorial talks to its server with `curl`, which a fresh Debian does not ship. The
+Tutorials talk to the server with `curl`, which a fresh Debian does not ship. The
 lessons send the same requests with the standard library and print the curl command
 that does the same, so a learner can paste it into a terminal. Like curl, an answer of
 400 or 404 is returned (not raised): the status is part of what the lesson shows.
@@ -45,7 +45,7 @@ def post(url, data, *, timeout=10):
 
 
 def curl_post(url, data):
-    """The curl command for a form POST, one field per line as the seed writes it."""
+    """The curl command for a form POST, one field per line."""
     lines = [f"curl -X POST {shlex.quote(url)}"]
     for name, value in data.items():
         field = f"{name}={value}"

@@ -1,6 +1,6 @@
 """`start_project()`: a throwaway Django project, to follow a tutorial's steps literally.
 
-Lesson 2 runs the seed tutorial's setup as written (`django-admin startproject`, edits to
+Lesson 2 runs a project's setup as a learner types it (`django-admin startproject`, edits to
 settings.py, `manage.py migrate`) and shows the errors today's packages really give. The
 project is an ordinary one, run by ordinary `python manage.py ...` subprocesses: nothing
 of the sandbox's settings leaks into it.
@@ -119,7 +119,7 @@ class ScratchProject:
         return path
 
     def tree(self):
-        """The project's files, like the seed's tree listing (no caches, no database)."""
+        """The project's files, like a tutorial's tree listing (no caches, no database)."""
         skipped = {"__pycache__", "db.sqlite3"}
         return "\n".join(
             str(path.relative_to(self.dir))
