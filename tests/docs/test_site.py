@@ -311,3 +311,13 @@ def test_copy_buttons_copy_the_code(site_page):
     site_page.locator(".jp-Notebook > .jp-CodeCell clipboard-copy").first.click()
     assert site_page.evaluate(clipboard).strip() == first_code.source.strip()
     assert_clean(site_page, "copy buttons")
+
+
+def test_every_page_footer_names_the_licences(site_dir):
+    """A course author must see what they may reuse, on whichever page they land."""
+    pages = sorted(site_dir.rglob("index.html"))
+    missing = [
+        str(p.relative_to(site_dir)) for p in pages
+        if not re.search(r'class="md-copyright".*?CC BY 4\.0.*?BSD 3-Clause', p.read_text(), re.S)
+    ]
+    assert pages and missing == []
