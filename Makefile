@@ -27,7 +27,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks test-docs notebooks server worker shell docs serve-docs reset clean \
+.PHONY: help setup lab test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
 	postgres reliability exercises solutions progress bench redis
 
 help: ## List the commands
@@ -104,6 +104,10 @@ serve-docs: setup ## Serve the documentation site on 127.0.0.1:8001 (DOCS_PORT=.
 postgres: setup ## A throwaway PostgreSQL on 127.0.0.1 for the sandbox (prints its URL; Ctrl+C stops it)
 	@$(BIN)/python -m tasklab.postgres
 
+test-latest: setup ## What the newest releases would change: tests and lessons in .venv-latest/ (PIN='pkg==x.y' to try one version)
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	$(BIN)/python scripts/drift_check.py --python "$$python" --jobs $(JOBS) $(foreach pin,$(PIN),--pin '$(pin)')
+
 reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQLite and PostgreSQL, 20 kernel kills
 	$(BIN)/python scripts/reliability.py
 bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
@@ -121,5 +125,5 @@ reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3
 
 clean: ## Remove generated files (.venv, caches, built site); keeps the sandbox database
-	rm -rf $(VENV) $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
+	rm -rf $(VENV) $(VENV)-latest $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
