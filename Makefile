@@ -89,8 +89,11 @@ progress: ## List the exercises you have passed
 server: setup ## Run the dev server on 127.0.0.1:8000 (PORT=... to change)
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-worker: setup ## Run a db_worker on all queues
-	$(MANAGE) db_worker --queue-name '*'
+# --no-reload: with DEBUG on, db_worker would run under Django's autoreloader, whose parent
+# kills the worker on Ctrl+C before its task ends; without it, Ctrl+C finishes the task first
+# (lesson 6). Restart the worker after you change a task.
+worker: setup ## Run a db_worker on all queues (Ctrl+C finishes the running task, then stops)
+	$(MANAGE) db_worker --queue-name '*' --no-reload
 
 shell: setup ## Open django-extensions' shell_plus on the sandbox
 	$(MANAGE) shell_plus
