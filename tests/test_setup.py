@@ -47,3 +47,27 @@ def test_a_name_that_is_not_a_folder_name_is_refused():
 
     with pytest.raises(ValueError, match="setup\\(\\) needs a simple name"):
         tasklab.setup("../escape")
+
+
+def test_async_safety_on_turns_djangos_check_back_on_for_a_block():
+    import asyncio
+
+    from django.core.exceptions import SynchronousOnlyOperation
+    from django.utils.asyncio import async_unsafe
+
+    import tasklab
+
+    @async_unsafe
+    def sync_only():  # as Django marks its database calls
+        return "ran"
+
+    async def query():
+        return sync_only()
+
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"  # as after setup()
+    with tasklab.async_safety_on():
+        assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
+        with pytest.raises(SynchronousOnlyOperation):
+            asyncio.run(query())
+    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
+    assert asyncio.run(query()) == "ran"

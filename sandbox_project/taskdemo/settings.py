@@ -11,6 +11,8 @@ test gets a database of its own:
   the benchmarks use it to measure what WAL changes.
 - ``TASKLAB_SQLITE_TIMEOUT``: seconds SQLite waits for another writer's lock before it raises
   "database is locked" (default 20; Django's own default is 5).
+- ``TASKLAB_BULK_BACKEND``: ``1`` adds a second task backend, ``bulk`` (lesson 9); unset, TASKS
+  has only ``default``.
 """
 
 import os
@@ -126,3 +128,12 @@ TASKS = {
         "QUEUES": ["default", "emails", "images"],
     }
 }
+
+# A second backend, for lesson 9 only (`tasklab.setup(..., bulk_backend=True)` sets the variable,
+# so that the notebook and its workers all see it): tasks sent there with
+# `.using(backend="bulk")` wait for a `db_worker --backend bulk`.
+if os.environ.get("TASKLAB_BULK_BACKEND") == "1":
+    TASKS["bulk"] = {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }

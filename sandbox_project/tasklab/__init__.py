@@ -17,7 +17,7 @@ from .errors import (
     TasksNotFinished,
     UnknownQueue,
 )
-from .notebook import Lab, setup
+from .notebook import Lab, async_safety_on, setup
 from .pytest_run import PytestRun, run_pytest
 from .redis import Redis
 from .rq_worker import RQWorker
@@ -43,6 +43,7 @@ __all__ = [
     "UnknownQueue",
     "Watch",
     "Worker",
+    "async_safety_on",
     "browser",
     "http",
     "run_pytest",

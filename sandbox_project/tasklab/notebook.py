@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class Lab:
     database: Path | str
     log_dir: Path
     queue_database: Path | None = None
+    bulk_backend: bool = False
     postgres: object = None  # the lab's `tasklab.postgres.Postgres`, when it has one
 
     def __str__(self):
@@ -34,10 +36,12 @@ class Lab:
         )
         if self.queue_database:
             text += f", task queue in its own database {shown(self.queue_database)}"
+        if self.bulk_backend:
+            text += f", second task backend 'bulk' ({settings.TASKS['bulk']['BACKEND']})"
         return text
 
 
-def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
+def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_backend=False):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
@@ -47,6 +51,8 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
     of the notebook's own, stopped with the kernel; see `tasklab.postgres`).
     separate_queue: keep the task queue in a second database (as Redis or a queue
     database would be), so that a transaction on the data no longer covers it.
+    bulk_backend: add a second task backend, `bulk`, beside `default` (TASKLAB_BULK_BACKEND,
+    read by the settings of this kernel and of every worker it starts).
     """
     if database not in ("sqlite", "postgresql"):
         raise ValueError(f"setup() takes database='sqlite' or database='postgresql', not {database!r}.")
@@ -85,6 +91,10 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
         os.environ["TASKLAB_QUEUE_DATABASE_URL"] = f"sqlite:///{queue_database}"
     else:
         os.environ.pop("TASKLAB_QUEUE_DATABASE_URL", None)
+    if bulk_backend:
+        os.environ["TASKLAB_BULK_BACKEND"] = "1"
+    else:
+        os.environ.pop("TASKLAB_BULK_BACKEND", None)
 
     import dj_database_url
     import django
@@ -94,6 +104,7 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
     if settings.configured and (
         not _same_database(settings.DATABASES["default"], dj_database_url.parse(url))
         or ("queue" in settings.DATABASES) != separate_queue
+        or ("bulk" in settings.TASKS) != bulk_backend
     ):
         raise RuntimeError(
             "This kernel is already set up for another lab. Restart the kernel "
@@ -105,10 +116,25 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False):
         call_command("migrate", database="queue", verbosity=0)
 
     lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir,
-              queue_database=queue_database, postgres=postgres)
+              queue_database=queue_database, postgres=postgres, bulk_backend=bulk_backend)
     if not quiet:
         print(lab)
     return lab
+
+
+@contextmanager
+def async_safety_on():
+    """Inside the block, Django refuses synchronous-only calls from async code, as in a server.
+
+    `setup()` turns that check off for the whole notebook (DJANGO_ALLOW_ASYNC_UNSAFE), because
+    Jupyter runs every cell inside an event loop; a server or a worker never turns it off.
+    """
+    saved = os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 def _same_database(configured, wanted):
