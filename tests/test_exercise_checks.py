@@ -16,8 +16,8 @@ from django.tasks import default_task_backend, task
 from django.test import TestCase, override_settings
 
 from tasklab.exercises import cellmodule
-from tasklab.exercises.checks import first_task, images_queue, on_commit, retry, stuck, view_test
-from tasklab.exercises.feedback import verdict
+from tasklab.exercises.checks import first_task, images_queue, on_commit, progress, retry, stuck, view_test
+from tasklab.exercises.feedback import Steps, verdict
 
 
 @pytest.fixture
@@ -41,9 +41,12 @@ def learner(monkeypatch):
 
 
 def not_yet(checker, *args):
+    """The first "Not yet" a learner would see for this mistake: it must not give the answer away."""
     passed, message = verdict(checker.check, *args)
     assert not passed and message.startswith("Not yet: ") and "\nHint: " in message, message
     assert "Traceback" not in message
+    answers = [value.answer for value in vars(checker).values() if isinstance(value, Steps)]
+    assert not any(answer in message for answer in answers), message
     return message
 
 
@@ -88,7 +91,7 @@ def test_a_worker_on_the_wrong_queue_is_caught_before_anyone_waits(learner):
     assert "your worker serves ['default'], so make_preview would wait on `images` forever" in message
 
 
-def test_enqueuing_after_the_atomic_block_is_still_inside_the_callers_transaction(transactional_db):
+def _signup_enqueuing(where):
     from accounts.forms import RegistrationForm
     from accounts.tasks import send_welcome_email
 
@@ -97,12 +100,26 @@ def test_enqueuing_after_the_atomic_block_is_still_inside_the_callers_transactio
         form.is_valid()
         with transaction.atomic():
             user = form.save()
-        send_welcome_email.enqueue(user_email=user.email, username=user.username)
+            if where == "inside":
+                send_welcome_email.enqueue(user_email=user.email, username=user.username)
+        if where == "after":
+            send_welcome_email.enqueue(user_email=user.email, username=user.username)
         return HttpResponse("Welcome aboard!")
 
-    message = not_yet(on_commit, signup)
-    assert "enqueued the welcome email while its transaction was still open" in message
-    assert "transaction.on_commit(lambda:" in message
+    return signup
+
+
+def test_enqueuing_inside_the_atomic_block_is_named_as_the_views_own_transaction(transactional_db):
+    message = not_yet(on_commit, _signup_enqueuing("inside"))
+    assert "enqueued the welcome email inside its own `transaction.atomic()` block, before anything was committed" in message
+    assert "Hint: lesson 10" in message
+
+
+def test_enqueuing_after_the_atomic_block_is_named_as_the_callers_transaction(transactional_db):
+    message = not_yet(on_commit, _signup_enqueuing("after"))
+    assert "after its own `with` block, but the caller's transaction (here the check's" in message
+    assert "its own `transaction.atomic()` block" not in message
+    assert "Hint: lesson 10" in message
 
 
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}}
@@ -117,7 +134,7 @@ def test_a_view_test_without_on_commit_callbacks_fails_on_the_real_view(transact
 
     message = not_yet(view_test, Tests)
     assert "your test fails against the correct view, with AssertionError: 0 != 1" in message
-    assert "captureOnCommitCallbacks(execute=True)" in message
+    assert "Hint: lesson 14" in message
 
 
 def test_a_view_test_that_cannot_fail_is_caught(transactional_db):
@@ -156,3 +173,63 @@ def test_a_recent_running_task_is_not_stuck(transactional_db):
         return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
 
     assert "returned a task that started a few seconds ago" in not_yet(stuck, find_stuck, lambda s: None)
+
+
+def test_a_view_test_that_never_checks_the_tasks_name_is_caught(transactional_db):
+    """The arguments alone cannot tell send_password_reset from another email task given the same address."""
+
+    @override_settings(TASKS=DUMMY)
+    class Tests(TestCase):
+        def test_it(self):
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post("/password-reset/", {"email": "ada@example.com"})
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(len(default_task_backend.results), 1)
+            self.assertEqual(default_task_backend.results[0].args, ["ada@example.com"])
+
+    message = not_yet(view_test, Tests)
+    assert "also passes against a broken view that enqueues another email task" in message
+    assert "each stored result knows its task" in message
+
+
+def test_a_task_that_does_not_report_zero_done_is_caught(transactional_db, learner):
+    contacts = learner("""
+        from django.tasks import task
+
+        from accounts.progress import report_progress
+        from tasklab.exercises.services import create_contact
+
+        @task(takes_context=True)
+        def import_contacts(context, emails):
+            for done, email in enumerate(emails, start=1):
+                create_contact(email)
+                report_progress(context, done, len(emails))
+            return len(emails)
+    """)
+
+    def percent_done(task_id):
+        from accounts.progress import progress_of
+
+        row = progress_of(task_id)
+        return None if row is None else row.percent
+
+    message = not_yet(progress, contacts.import_contacts, percent_done)
+    assert "the task reported nothing before its first contact" in message
+    assert "instead of \"0 of 8\"" in message
+
+
+def test_set_failed_given_a_message_says_it_takes_an_exception(transactional_db):
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    def find_stuck(older_than):
+        return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - older_than)
+
+    def recover(stuck):
+        stuck.set_failed("worker died")
+        return stuck.task.enqueue(*stuck.args_kwargs["args"], **stuck.args_kwargs["kwargs"])
+
+    message = not_yet(stuck, find_stuck, recover)
+    assert "`stuck.set_failed()` raised TypeError" in message
+    assert "it takes an exception object" in message

@@ -3,11 +3,12 @@
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from tasklab.exercises import cellmodule, scorecard
-from tasklab.exercises.feedback import NotYet, verdict
+from tasklab.exercises.feedback import NotYet, Steps, verdict
 
 
 @pytest.fixture
@@ -88,3 +89,53 @@ def test_verdicts_are_plain_words():
     passed, message = verdict(buggy)
     assert not passed and message.startswith("Not yet: the check itself stopped with KeyError")
     assert "Traceback" not in message
+
+
+STEPS = Steps(lesson="lesson 9 shows where.", closer="the decorator takes it.", answer='`@task(queue_name="images")`.')
+
+
+def test_a_hint_in_steps_gives_the_answer_only_from_the_third_time():
+    def wrong():
+        raise NotYet("the queue is wrong", STEPS)
+
+    texts = [verdict(wrong, count_try=lambda key, step=step: step)[1] for step in (1, 2, 3, 4)]
+    assert texts[0] == "Not yet: the queue is wrong.\nHint: lesson 9 shows where.\n(Hint 1 of 3: check() again after your next try for a closer one.)"
+    assert texts[1].startswith("Not yet: the queue is wrong.\nHint: the decorator takes it.\n(Hint 2 of 3:")
+    assert texts[2] == texts[3] == 'Not yet: the queue is wrong.\nHint: `@task(queue_name="images")`.'
+    assert verdict(wrong)[1] == texts[0]  # without a count: the first step
+
+
+def test_tries_are_counted_per_mistake_in_the_lab(tmp_path):
+    other = Steps(lesson="a", closer="b", answer="c")
+    assert [scorecard.record_try(tmp_path, STEPS.key) for _ in range(3)] == [1, 2, 3]
+    assert scorecard.record_try(tmp_path, other.key) == 1  # another mistake starts at its first step
+    assert scorecard.record_try(tmp_path, None) == 1  # a plain hint: counted, never stepped
+    assert scorecard.tries(tmp_path) == 5
+    (tmp_path / "tries.json").write_text("{damaged")
+    assert scorecard.record_try(tmp_path, STEPS.key) == 1
+
+
+def test_the_third_check_of_the_same_mistake_shows_the_exact_line(tmp_path, capsys):
+    """Through `Exercise.check()`, as in a notebook: the try count lives in the lab folder."""
+    from django.tasks import task
+
+    from tasklab.exercises import Exercise, entry
+    from tasklab.exercises.checks.images_queue import QUEUE_HINT
+
+    def make_preview(user_id):
+        return [1, 1]
+
+    make_preview.__module__, make_preview.__qualname__ = "previews", "make_preview"  # as %%module previews makes it
+    make_preview = task(make_preview)
+    exercise = Exercise(entry("03-images-queue"), SimpleNamespace(dir=tmp_path), records_passes=False)
+    shown = []
+    for _ in range(3):
+        exercise.check(make_preview, lambda: None)
+        shown.append(capsys.readouterr().out)
+    assert all(text.startswith("Not yet: make_preview goes to the queue `default`, not `images`.") for text in shown)
+    assert "Hint: lesson 9" in shown[0] and "queue_name=" not in shown[0]
+    assert "`queue_name`" in shown[1] and '"images")' not in shown[1]
+    assert '`@task(queue_name="images")` on the line above `def make_preview`' in shown[2]
+    assert QUEUE_HINT.answer in shown[2]
+    assert scorecard.tries(tmp_path) == 3
+    assert not exercise.passed

@@ -33,11 +33,18 @@ class Exercise:
         self._checker = importlib.import_module(f"{__name__}.checks.{entry.checker}")
 
     def check(self, *learner_code):
-        """Run the learner's code for real; print "Passed: ..." or "Not yet: ... Hint: ..."."""
-        self.passed, message = verdict(self._checker.check, *learner_code)
-        if self.passed and self.records_passes:
-            from . import scorecard  # not at the top: `python -m tasklab.exercises.scorecard` runs it
+        """Run the learner's code for real; print "Passed: ..." or "Not yet: ... Hint: ...".
 
+        A hint that would give the answer away comes in steps (`feedback.Steps`): the checks
+        that did not pass are counted in this lab's folder, per mistake, so the same mistake
+        met again gets a closer hint, and from the third time the exact line.
+        """
+        from . import scorecard  # not at the top: `python -m tasklab.exercises.scorecard` runs it
+
+        self.passed, message = verdict(
+            self._checker.check, *learner_code, count_try=lambda key: scorecard.record_try(self.lab.dir, key)
+        )
+        if self.passed and self.records_passes:
             scorecard.record_pass(self.entry.name)
         print(message)
 

@@ -4,33 +4,86 @@ A checker raises `NotYet` for the first thing it finds wrong and returns a sente
 is well. `verdict()` turns whatever happened into one of those two answers, so a learner never
 meets a bare AssertionError or a traceback from inside the toolkit. The helpers below turn the
 learner's own errors, in the kernel or in a worker, into one line that points at their code.
+
+A hint that would give the answer away comes in `Steps`: the first time a learner meets that
+mistake, it says which lesson helps; the second time, a closer pointer; from the third, the
+exact line. A hint that gives nothing away (fix the line your error names, replace the TODO)
+is a plain string, the same every time.
 """
 
+import hashlib
 import re
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cellmodule import is_cell_module
 
 TODO_HINT = "replace the `# TODO: your code here` and `raise NotImplementedError()` lines with your code."
+LAST_STEP = 3
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A hint in three steps, from a pointer to the answer.
+
+    lesson: step 1, which lesson helps (by number) and what to look for there;
+    closer: step 2, a more specific pointer, still without the line to write;
+    answer: step 3 and after, the exact line. It is flagged as giving the answer: the stored
+    output of a learner's copy (notebooks/exercises/) must never contain it
+    (tests/test_exercises.py checks every `Steps` of every checker).
+    """
+
+    lesson: str
+    closer: str
+    answer: str
+
+    @property
+    def key(self):
+        """The same mistake in every process: steps are counted per mistake, not per check."""
+        return hashlib.sha1("\n".join((self.lesson, self.closer, self.answer)).encode()).hexdigest()[:12]
+
+    def text(self, step):
+        if step >= LAST_STEP:
+            return self.answer
+        text, after = (self.lesson, "check() again after your next try for a closer one") if step <= 1 else (
+            self.closer, "the next check() that does not pass shows the line to write")
+        return f"{text}\n(Hint {step} of {LAST_STEP}: {after}.)"
 
 
 class NotYet(Exception):
-    """What is wrong with the learner's code, and a hint toward the fix."""
+    """What is wrong with the learner's code, and a hint toward the fix (a string, or `Steps`)."""
 
     def __init__(self, what, hint):
         self.what = what.rstrip(".")
         self.hint = hint
-        super().__init__(f"Not yet: {self.what}.\nHint: {hint}")
+        super().__init__(self.message(1))
+
+    @property
+    def key(self):
+        """Which mistake this is, for counting its steps; None for a hint that is always the same."""
+        return self.hint.key if isinstance(self.hint, Steps) else None
+
+    def message(self, step=1):
+        hint = self.hint.text(step) if isinstance(self.hint, Steps) else self.hint
+        return f"Not yet: {self.what}.\nHint: {hint}"
 
 
-def verdict(checker, *args):
-    """Run `checker(*args)`; return (passed, message) and never raise."""
+def verdict(checker, *args, count_try=None):
+    """Run `checker(*args)`; return (passed, message) and never raise.
+
+    count_try(key): records a check that did not pass, and returns how many times this
+    mistake (`NotYet.key`) has now been met, which is the step of its hint. Without it, every
+    hint is at its first step.
+    """
     try:
         return True, f"Passed: {checker(*args)}"
     except NotYet as not_yet:
-        return False, str(not_yet)
+        step = count_try(not_yet.key) if count_try else 1
+        return False, not_yet.message(step)
     except Exception as error:  # a bug in a checker must still answer in plain words
+        if count_try:
+            count_try(None)
         return False, (
             f"Not yet: the check itself stopped with {describe_exception(error)}.\n"
             "Hint: this is likely a problem in the checker, not in your code: "

@@ -52,12 +52,42 @@ def upload_avatar(username, size=(640, 480)):
 # -- contacts (exercise 4) ----------------------------------------------------------------
 
 CONTACT_SECONDS = 0.25
+HOLD_SECONDS = 30  # the longest a held first contact waits for the check (which never takes so long)
+
+
+def _contacts_hold():
+    return lab_dir() / "contacts-hold"
+
+
+def _contacts_reached():
+    return lab_dir() / "contacts-reached"
+
+
+def hold_first_contact():
+    """Make the next `create_contact()` wait until `release_contacts()`: the check reads the
+    progress a task reported before its first contact, however slow the machine is."""
+    _contacts_reached().unlink(missing_ok=True)
+    _contacts_hold().touch()
+
+
+def first_contact_reached():
+    """True once a task has called `create_contact()` while it was held."""
+    return _contacts_reached().exists()
+
+
+def release_contacts():
+    _contacts_hold().unlink(missing_ok=True)
 
 
 def create_contact(email):
     """Create a user for `email`, as slowly as a remote API would (a quarter of a second)."""
     from django.contrib.auth.models import User
 
+    if _contacts_hold().exists():
+        _contacts_reached().touch()
+        deadline = time.monotonic() + HOLD_SECONDS
+        while _contacts_hold().exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     time.sleep(CONTACT_SECONDS)
     return User.objects.create_user(username=email.split("@")[0], email=email).pk
 

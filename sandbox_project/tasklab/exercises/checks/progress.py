@@ -1,4 +1,10 @@
-"""Exercise 4: a long task reports its progress, and `percent_done()` shows it while it runs."""
+"""Exercise 4: a long task reports its progress, and `percent_done()` shows it while it runs.
+
+Reporting 0 done before the first contact is required: a page then shows "0 of 8" as soon as the
+task starts, instead of nothing, which looks the same as a task that no worker has taken yet.
+The check holds the first `create_contact()` until it has read what the task reported by then,
+so that this does not depend on how fast the machine is.
+"""
 
 import time
 import uuid
@@ -8,12 +14,41 @@ from django.contrib.auth.models import User
 from accounts.progress import progress_of
 
 from ...worker import Worker
-from ..feedback import NotYet, call
+from ..feedback import NotYet, Steps, call
 from ..running import TIMEOUT, require_success, require_task
+from ..services import first_contact_reached, hold_first_contact, release_contacts
 
 EMAILS = [f"contact{n}@example.com" for n in range(1, 9)]
-TASK_HINT = "report after each contact: `report_progress(context, done, len(emails))`."
-PERCENT_HINT = "read the row with `progress_of(task_id)`; it has `done`, `total` and `percent`."
+FIX_HINT = "fix that line, run the `%%module contacts` cell again, then check() again."
+REPORT_HINT = Steps(
+    lesson="lesson 12 (reporting progress): its task reports before its first step, then after each one.",
+    closer="call `report_progress(context, done, total)` after each contact, with how many are done so far and "
+    "`len(emails)`; `enumerate(emails, start=1)` counts them for you.",
+    answer="`for done, email in enumerate(emails, start=1):`, then `create_contact(email)` and "
+    "`report_progress(context, done, len(emails))` in the loop.",
+)
+START_HINT = Steps(
+    lesson="lesson 12 (reporting progress): its task reports 0 done before its first step, as the source it "
+    "prints shows.",
+    closer="report once before the loop starts, with 0 done and the total.",
+    answer="`report_progress(context, 0, len(emails))` before the `for` loop.",
+)
+CREATE_HINT = Steps(
+    lesson="TODO 1: one contact per address, each made by `create_contact(email)`.",
+    closer="loop over `emails`, and call `create_contact()` once for each address.",
+    answer="`for done, email in enumerate(emails, start=1):` then `create_contact(email)` inside the loop.",
+)
+RETURN_HINT = Steps(
+    lesson="TODO 1: the task returns how many contacts it created; lesson 7 reads a result's `return_value`.",
+    closer="one contact per address: the number to return is the number of addresses.",
+    answer="`return len(emails)` after the loop.",
+)
+PERCENT_HINT = Steps(
+    lesson="lesson 12 (reporting progress): `progress_of(task_id)` reads what a task reported.",
+    closer="`progress_of(task_id)` returns the task's row, with `.done`, `.total` and `.percent`, or None "
+    "while the task has reported nothing: return None then, else the row's percentage.",
+    answer="`progress = progress_of(task_id)`, then `return None if progress is None else progress.percent`.",
+)
 
 
 def _percent(percent_done, task_id):
@@ -24,24 +59,35 @@ def _percent(percent_done, task_id):
 
 
 def _follow(result, percent_done):
-    """Poll while a worker runs the task: the progress rows seen, and percent_done()'s answers.
+    """Poll while a worker runs the task: what it reported before its first contact (None: nothing),
+    the progress rows seen, and percent_done()'s answers.
 
     An error from percent_done() is kept for later, so that the task (TODO 1) is judged first.
     """
-    rows, percents, error = [], [], None
-    with Worker():
-        deadline = time.monotonic() + TIMEOUT
-        while not result.is_finished and time.monotonic() < deadline:
+    rows, percents, error, at_start = [], [], None, None
+    hold_first_contact()
+    try:
+        with Worker():
+            deadline = time.monotonic() + TIMEOUT
+            while not result.is_finished and not first_contact_reached() and time.monotonic() < deadline:
+                time.sleep(0.02)
+                result.refresh()
             row = progress_of(result.id)
-            rows.append(row and (row.done, row.total))
-            if error is None:
-                try:
-                    percents.append(_percent(percent_done, result.id))
-                except NotYet as not_yet:
-                    error = not_yet
-            time.sleep(0.02)
-            result.refresh()
-    return rows, percents, error
+            at_start = row and (row.done, row.total)
+            release_contacts()
+            while not result.is_finished and time.monotonic() < deadline:
+                row = progress_of(result.id)
+                rows.append(row and (row.done, row.total))
+                if error is None:
+                    try:
+                        percents.append(_percent(percent_done, result.id))
+                    except NotYet as not_yet:
+                        error = not_yet
+                time.sleep(0.02)
+                result.refresh()
+    finally:
+        release_contacts()
+    return at_start, rows, percents, error
 
 
 def check(import_contacts, percent_done):
@@ -53,27 +99,37 @@ def check(import_contacts, percent_done):
         )
     User.objects.filter(email__in=EMAILS).delete()
     result = import_contacts.enqueue(EMAILS)
-    rows, percents, error = _follow(result, percent_done)
+    at_start, rows, percents, error = _follow(result, percent_done)
     if not result.is_finished:
-        raise NotYet(f"import_contacts did not finish within {TIMEOUT} s", TASK_HINT)
+        raise NotYet(f"import_contacts did not finish within {TIMEOUT} s",
+                     "is it stuck in a loop, or waiting on something? Try it by hand with a Worker first (the cell above).")
 
     # TODO 1: the task.
-    require_success(result, "import_contacts", TASK_HINT)
+    require_success(result, "import_contacts", FIX_HINT)
     created = User.objects.filter(email__in=EMAILS).count()
     if created != len(EMAILS):
-        raise NotYet(f"the task created {created} contacts out of {len(EMAILS)}", "call `create_contact(email)` for each address.")
+        raise NotYet(f"the task created {created} contacts out of {len(EMAILS)}", CREATE_HINT)
     if result.return_value != len(EMAILS):
-        raise NotYet(f"the task returned {result.return_value!r}, not how many contacts it created", "return `len(emails)`.")
+        raise NotYet(f"the task returned {result.return_value!r}, not how many contacts it created", RETURN_HINT)
     final = progress_of(result.id)
     if final is None:
-        raise NotYet("the task never reported any progress", TASK_HINT)
+        raise NotYet("the task never reported any progress", REPORT_HINT)
     if (final.done, final.total) != (len(EMAILS), len(EMAILS)):
-        raise NotYet(f"the task finished, but its last report says {final.done} of {final.total}", TASK_HINT)
+        raise NotYet(f"the task finished, but its last report says {final.done} of {final.total}", REPORT_HINT)
+    if at_start is None:
+        raise NotYet(
+            "the task reported nothing before its first contact: for that time, a page would show a blank, "
+            "as if no worker had taken the task yet, instead of \"0 of 8\"",
+            START_HINT,
+        )
+    if at_start != (0, len(EMAILS)):
+        raise NotYet(f"before its first contact, the task reported {at_start[0]} of {at_start[1]}, not 0 of {len(EMAILS)}",
+                     START_HINT)
     if not any(row and 0 < row[0] < row[1] for row in rows):
         raise NotYet(
             "while the task ran, its progress never showed it part way: a page polling it would jump "
-            "from nothing to done",
-            TASK_HINT,
+            "from 0 to done",
+            REPORT_HINT,
         )
 
     # TODO 2: reading it back.
@@ -88,4 +144,7 @@ def check(import_contacts, percent_done):
         raise NotYet(f"percent_done() went backwards while the task ran: {reported}", PERCENT_HINT)
     if not any(0 < value < 100 for value in reported):
         raise NotYet("percent_done() never showed the task part way, although the task reported it", PERCENT_HINT)
-    return "import_contacts created 8 contacts in a real worker, and percent_done() followed it part way through to 100%."
+    return (
+        "import_contacts created 8 contacts in a real worker, reporting 0 of 8 before the first one, and "
+        "percent_done() followed it part way through to 100%."
+    )

@@ -9,14 +9,41 @@ import time
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from ...worker import Worker
-from ..feedback import TODO_HINT, NotYet, describe_traceback
+from ..feedback import TODO_HINT, NotYet, Steps, describe_traceback
 from ..running import TIMEOUT, require_task
 from ..services import rates_service_down_for
 
-RETRY_HINT = (
-    "in the `except` block: if `attempt < MAX_ATTEMPTS`, enqueue the next attempt with "
-    "`update_rate.using(run_after=timezone.now() + delay).enqueue(currency, attempt=attempt + 1)`; "
-    "then `raise` in every case."
+RETRY_HINT = Steps(
+    lesson="lesson 11 (retrying with backoff, by hand), and lesson 9 (deferring a task with `run_after`).",
+    closer="in the `except` block, while `attempt < MAX_ATTEMPTS`, enqueue the same task for later with "
+    "`.using(run_after=...)`, passing `attempt=attempt + 1`; then re-raise, in every case.",
+    answer="in the `except` block: `if attempt < MAX_ATTEMPTS:` enqueue "
+    "`update_rate.using(run_after=timezone.now() + timedelta(seconds=FIRST_DELAY * 2 ** (attempt - 1)))"
+    ".enqueue(currency, attempt=attempt + 1)`; then a bare `raise` in every case.",
+)
+RAISE_HINT = Steps(
+    lesson="lesson 11 (retrying with backoff, by hand): the task re-raises, so that the attempt is recorded FAILED "
+    "with its error.",
+    closer="end the `except` block by raising the error again, after enqueuing the next attempt.",
+    answer="a bare `raise` as the last line of the `except` block.",
+)
+COUNT_HINT = Steps(
+    lesson="lesson 11 (retrying with backoff, by hand): the attempt number travels as an argument.",
+    closer="pass the next attempt's number to `enqueue()` as the keyword argument `attempt`.",
+    answer="`.enqueue(currency, attempt=attempt + 1)`.",
+)
+LIMIT_HINT = Steps(
+    lesson="lesson 11 (retrying with backoff, by hand): the number of attempts is capped.",
+    closer="count the attempts (pass `attempt=attempt + 1` on), and enqueue another one only while "
+    "`attempt < MAX_ATTEMPTS`.",
+    answer="`if attempt < MAX_ATTEMPTS:` around the enqueue, which passes `attempt=attempt + 1`.",
+)
+DELAY_HINT = Steps(
+    lesson="lesson 9 (deferring a task): `.using(run_after=...)` keeps a task from running before that time.",
+    closer="delay each retry by `FIRST_DELAY * 2 ** (attempt - 1)` seconds from now: "
+    "`timezone.now() + timedelta(seconds=...)`, an aware datetime, given to `.using(run_after=...)`.",
+    answer="`update_rate.using(run_after=timezone.now() + timedelta(seconds=FIRST_DELAY * 2 ** (attempt - 1)))"
+    ".enqueue(currency, attempt=attempt + 1)`.",
 )
 DELAYS = [0.5, 1.0, 2.0]  # FIRST_DELAY, doubled before each further attempt
 MAX_ATTEMPTS = 4
@@ -43,7 +70,7 @@ def _run_chain(task, currency, failures):
     rows = _attempts(task, currency)
     if len(rows) > MAX_ATTEMPTS:
         raise NotYet(f"update_rate made more than {MAX_ATTEMPTS} attempts while the service stayed down: it never gives up",
-                     "enqueue another attempt only while `attempt < MAX_ATTEMPTS`, and pass `attempt=attempt + 1`.")
+                     LIMIT_HINT)
     raise NotYet(f"the attempts did not finish within {TIMEOUT} s", "are the delays in seconds, as FIRST_DELAY is?")
 
 
@@ -51,7 +78,7 @@ def _explain_first(row):
     if row.status == "SUCCESSFUL":
         raise NotYet(
             "the first attempt ended SUCCESSFUL although the service was down, so nobody can see that it failed",
-            "after enqueuing the next attempt, `raise` again, so that this attempt is recorded as FAILED.",
+            RAISE_HINT,
         )
     if row.exception_class_path == "builtins.NotImplementedError":
         raise NotYet("the retry is not written yet: the `except` block still raises NotImplementedError", TODO_HINT)
@@ -81,7 +108,7 @@ def check(update_rate):
         if _attempt_number(row) != number:
             raise NotYet(
                 f"attempt {number} was enqueued as attempt={_attempt_number(row)!r}: the task cannot know when to give up",
-                "pass the count on to the next attempt: `.enqueue(currency, attempt=attempt + 1)`.",
+                COUNT_HINT,
             )
     for number, (before, after) in enumerate(zip(rows, rows[1:]), start=1):
         wanted = DELAYS[number - 1]
@@ -89,8 +116,7 @@ def check(update_rate):
             raise NotYet(
                 f"attempt {number + 1} was allowed to run {_delay(before, after):.1f} s after attempt {number} "
                 f"started, not at least {wanted:g} s later",
-                "delay each retry: FIRST_DELAY before attempt 2, then twice as long each time, "
-                "`FIRST_DELAY * 2 ** (attempt - 1)` seconds.",
+                DELAY_HINT,
             )
     statuses = [row.status for row in rows]
     if statuses != ["FAILED", "FAILED", "SUCCESSFUL"]:
@@ -105,9 +131,9 @@ def check(update_rate):
     if len(rows) != MAX_ATTEMPTS:
         raise NotYet(
             f"with the service down for good, update_rate gave up after {len(rows)} attempts, not {MAX_ATTEMPTS}",
-            "count the attempts: pass `attempt=attempt + 1` to the next one, and stop when `attempt == MAX_ATTEMPTS`.",
+            LIMIT_HINT,
         )
     return (
-        "update_rate survived two failures, retrying after 0.5 s then 1 s, "
+        "update_rate survived two failures, waiting at least 0.5 s then 1 s before retrying, "
         "and gave up after 4 attempts when the service stayed down."
     )

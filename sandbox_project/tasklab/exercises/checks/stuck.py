@@ -7,6 +7,7 @@ one, and a SUCCESSFUL and a FAILED one that started long ago, none of which may 
 
 import signal
 import time
+import traceback
 from datetime import timedelta
 
 from django.db.models import F
@@ -15,16 +16,37 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tasks import add, failing_task, slow_task
 
 from ...worker import Worker
-from ..feedback import NotYet, call
+from ..feedback import NotYet, Steps, call, describe_exception
 from ..running import TIMEOUT, require_success, run_in_worker
 
-FIND_HINT = (
-    "filter on both: `DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, "
-    "started_at__lt=timezone.now() - older_than)`."
+FIND_HINT = Steps(
+    lesson="lesson 11 (finding stuck tasks): a stuck task is told apart from a slow one by its age.",
+    closer="two conditions in one ORM filter: the status is RUNNING, and `started_at` is earlier than "
+    "`timezone.now() - older_than`.",
+    answer="`return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, "
+    "started_at__lt=timezone.now() - older_than)`.",
 )
-RECOVER_HINT = (
-    "mark the row failed with `stuck.set_failed(...)`, then enqueue `stuck.task` again with "
-    "`*stuck.args_kwargs[\"args\"], **stuck.args_kwargs[\"kwargs\"]`, and return that result."
+AGE_HINT = Steps(
+    lesson="lesson 11 (finding stuck tasks): from the database alone, a stuck task looks like a long one; "
+    "what tells them apart is age.",
+    closer="keep only the results that started more than `older_than` ago: compare `started_at` with "
+    "`timezone.now() - older_than`.",
+    answer="add `started_at__lt=timezone.now() - older_than` to the filter.",
+)
+RECOVER_HINT = Steps(
+    lesson="lesson 11 (recovering stuck tasks): the old row is marked FAILED, and a fresh copy of the task is "
+    "enqueued with the same arguments.",
+    closer="two steps: `stuck.set_failed()` with an exception of your choice, then `stuck.task.enqueue(...)` with the "
+    "arguments in `stuck.args_kwargs`; return what enqueue() returns.",
+    answer="`stuck.set_failed(RuntimeError(\"its worker died\"))`, then "
+    "`return stuck.task.enqueue(*stuck.args_kwargs[\"args\"], **stuck.args_kwargs[\"kwargs\"])`.",
+)
+EXCEPTION_HINT = Steps(
+    lesson="`set_failed()` records an exception's class and traceback as the task's error; it is not run in a "
+    "lesson: see `django_tasks_db/models.py`, `DBTaskResult.set_failed`.",
+    closer="make an exception with your message, and pass that: any exception class will do, such as "
+    "`RuntimeError`.",
+    answer="`stuck.set_failed(RuntimeError(\"its worker died\"))`.",
 )
 FIVE_MINUTES = timedelta(minutes=5)
 
@@ -58,6 +80,25 @@ def _describe(ids):
     return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "nothing"
 
 
+def _in_set_failed(error):
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(frame.name == "set_failed" and frame.filename.endswith("django_tasks_db/models.py") for frame in frames)
+
+
+def _recover(recover, stuck):
+    """`recover(stuck)`; `set_failed()` given something other than an exception is named as such."""
+    try:
+        return recover(stuck)
+    except TypeError as error:
+        if not _in_set_failed(error):
+            raise
+        raise NotYet(
+            f"`stuck.set_failed()` raised {describe_exception(error)}: it takes an exception object, such as "
+            "`SomeError(\"your message\")`, not a message, and records its class and traceback as the task's error",
+            EXCEPTION_HINT,
+        ) from None
+
+
 def check(find_stuck, recover):
     DBTaskResult.objects.all().delete()
     finished = [add.enqueue(2, 2), failing_task.enqueue("for the check")]
@@ -70,7 +111,7 @@ def check(find_stuck, recover):
         raise NotYet(
             "find_stuck() returned a task that started a few seconds ago: it may simply be a long task "
             "still running",
-            "only results that started more than `older_than` ago: `started_at__lt=timezone.now() - older_than`.",
+            AGE_HINT,
         )
     if found:
         raise NotYet(f"find_stuck() returned {_describe(found)}, which is not stuck", FIND_HINT)
@@ -85,7 +126,7 @@ def check(find_stuck, recover):
         raise NotYet(f"besides the stuck task, find_stuck() returned {_describe(found - {stuck_id})}", FIND_HINT)
 
     stuck = DBTaskResult.objects.get(id=stuck_id)
-    again = call(recover, stuck, what="recover(stuck)", hint=RECOVER_HINT)
+    again = call(_recover, recover, stuck, what="recover(stuck)", hint=RECOVER_HINT)
     if not hasattr(again, "refresh") or str(getattr(again, "id", "")) == stuck_id:
         raise NotYet(f"recover() returned {again!r}, not the result of a new enqueue", RECOVER_HINT)
     stuck.refresh_from_db()

@@ -3,13 +3,45 @@
 from django.contrib.auth.models import User
 from django.tasks import TaskResult
 
-from ..feedback import NotYet, call
+from ..feedback import NotYet, Steps, call
 from ..running import require_success, require_task, run_in_worker
 from ..services import thumbnail_path, upload_avatar
 
 # (username, uploaded size, expected thumbnail size): a landscape and a portrait photo.
 USERS = [("ada", (640, 480), (64, 48)), ("grace", (300, 600), (32, 64))]
 FIX_HINT = "fix that line, run the `%%module avatars` cell again, then check() again."
+PASS_THE_ID = Steps(
+    lesson="lesson 10 (pass ids, not objects) and lesson 3 (arguments are stored as JSON).",
+    closer="give the task the user's id, and let the task load the user from the database when it runs.",
+    answer="`return make_thumbnail.enqueue(user.pk)` in welcome_new_user(), and `user = User.objects.get(pk=user_id)` "
+    "in the task.",
+)
+RETURN_THE_RESULT = Steps(
+    lesson="lesson 3 (`.enqueue()` hands a task to the backend, and returns its result).",
+    closer="welcome_new_user() should return what `enqueue()` gives back: a TaskResult, which a page can use "
+    "to follow the task.",
+    answer="`return make_thumbnail.enqueue(user.pk)`.",
+)
+RETURN_THE_SIZE = Steps(
+    lesson="lesson 3 (what JSON changes on the way): what a task returns is stored as JSON too.",
+    closer="return the thumbnail's own size once it is shrunk: Pillow gives it as `image.size`, a tuple "
+    "(width, height), which comes back from JSON as a list anyway; return a list.",
+    answer="`return list(image.size)` after `image.thumbnail((64, 64))`.",
+)
+SAVE_IT = Steps(
+    lesson="TODO 1 asks for a PNG file at `thumbnail_path(user.username)`, where the check looks for it once the "
+    "worker has run the task; lesson 6 shows how to read a worker's log (`worker.print_log()`), if you print there.",
+    closer="save the shrunk image at that path, after creating its folder: `Path.mkdir()` takes "
+    "`parents=True, exist_ok=True`.",
+    answer="`path = thumbnail_path(user.username)`, `path.parent.mkdir(parents=True, exist_ok=True)`, then "
+    "`image.save(path)`.",
+)
+KEEP_THE_SHAPE = Steps(
+    lesson="compare the shapes: a 640x480 photo must become 64x48, so that it still looks like the photo (TODO 1).",
+    closer="Pillow has two ways to make an image smaller: one sets both sides (and squashes it), the other shrinks "
+    "it in place to fit in a box, keeping its shape.",
+    answer="`image.thumbnail((64, 64))` (not `image.resize((64, 64))`), then `image.save(path)`.",
+)
 
 
 def _new_user(username, size):
@@ -27,14 +59,13 @@ def _enqueue_for(welcome_new_user, user):
             raise NotYet(
                 "enqueue() refused a User object: a task's arguments are stored as JSON, "
                 "and a model instance is not JSON",
-                "pass the user's id, `make_thumbnail.enqueue(user.pk)`, and load the user inside "
-                "the task with `User.objects.get(pk=user_id)`.",
+                PASS_THE_ID,
             ) from None
         raise
     if not isinstance(result, TaskResult):
         raise NotYet(
             f"welcome_new_user() returned {result!r}, not the task's result",
-            "return what `make_thumbnail.enqueue(...)` returns.",
+            RETURN_THE_RESULT,
         )
     return result
 
@@ -47,7 +78,7 @@ def _run_and_verify(result, user, expected):
         raise NotYet(
             f"make_thumbnail for {user.username} returned {result.return_value!r}, not the thumbnail's "
             f"size {list(expected)}",
-            "return `list(image.size)` after `image.thumbnail(...)`: a list, because results are stored as JSON.",
+            RETURN_THE_SIZE,
         )
 
 
@@ -74,7 +105,7 @@ def _check_thumbnail(username, expected):
     if not path.exists():
         raise NotYet(
             f"there is no thumbnail for {username} at thumbnail_path({username!r})",
-            "save the thumbnail with `image.save(thumbnail_path(user.username))` (create its folder first).",
+            SAVE_IT,
         )
     with Image.open(path) as image:
         size, kind = image.size, image.format
@@ -83,7 +114,7 @@ def _check_thumbnail(username, expected):
     if size != expected:
         squashed = max(size) <= 64 and size[0] == size[1]
         raise NotYet(
-            f"{username}'s thumbnail is {size[0]}x{size[1]}, but a {expected[0]}x{expected[1]} one was expected",
-            "`image.resize((64, 64))` squashes the picture; `image.thumbnail((64, 64))` shrinks it to fit, "
-            "keeping its shape." if squashed else "shrink it with `image.thumbnail((64, 64))`, which keeps its shape.",
+            f"{username}'s thumbnail is {size[0]}x{size[1]}, but a {expected[0]}x{expected[1]} one was expected"
+            + (": it was squashed into a square" if squashed else ""),
+            KEEP_THE_SHAPE,
         )

@@ -9,23 +9,51 @@ from types import ModuleType
 
 from django.db import transaction
 from django.http import HttpResponse
+from django.tasks import task
 from django.test import TestCase, override_settings
 from django.urls import path
 
-from accounts.tasks import send_password_reset, send_welcome_email
+from accounts.tasks import send_password_reset
 
-from ..feedback import TODO_HINT, NotYet, describe_traceback
+from ..feedback import TODO_HINT, NotYet, Steps, describe_traceback
 from ..views import password_reset
 
 QUEUES_HINT = (
     "the task goes to the `emails` queue, and your test's TASKS setting accepts only `default`: "
     "give it `\"QUEUES\": []` (any queue) or the sandbox's list."
 )
-ARGS_HINT = "arguments come back from JSON: `result.args` is a list, `[\"ada@example.com\"]`, never a tuple."
-ON_COMMIT_HINT = (
-    "a TestCase never commits, so the view's `transaction.on_commit` callback never runs on its own: "
-    "send the request inside `with self.captureOnCommitCallbacks(execute=True):`."
+ARGS_HINT = Steps(
+    lesson="lesson 3 (what JSON changes on the way): a task's arguments are stored as JSON.",
+    closer="`result.args` comes back from JSON, so it is a list, never a tuple: compare it with a list.",
+    answer='`self.assertEqual(result.args, ["ada@example.com"])`.',
 )
+ON_COMMIT_HINT = Steps(
+    lesson="lesson 14 (a real test file, and the `on_commit` trap).",
+    closer="a TestCase never commits, so the view's `transaction.on_commit` callback never runs on its own: "
+    "a TestCase method runs the callbacks of the requests made inside its `with` block.",
+    answer="send the request inside `with self.captureOnCommitCallbacks(execute=True):`.",
+)
+COUNT_HINT = Steps(
+    lesson="lesson 14 (what was enqueued: `DummyBackend`): a test can count what a request enqueued.",
+    closer="after the request, `default_task_backend.results` lists what was enqueued: assert how many there are.",
+    answer="`self.assertEqual(len(default_task_backend.results), 1)`.",
+)
+NAME_HINT = Steps(
+    lesson="lesson 14 (what was enqueued: `DummyBackend`): each stored result knows its task.",
+    closer="a result's `task` is the task that was enqueued, and `task.name` its function's name: assert it.",
+    answer='`self.assertEqual(result.task.name, "send_password_reset")`.',
+)
+ARGUMENTS_HINT = Steps(
+    lesson="lesson 14 (what was enqueued: `DummyBackend`): each stored result keeps its arguments.",
+    closer="assert the task's positional arguments too: `result.args`, a list, as stored in JSON.",
+    answer='`self.assertEqual(result.args, ["ada@example.com"])`.',
+)
+
+
+@task(queue_name="emails")
+def send_login_alert(user_email):
+    """Another email task, with the same argument and queue as `send_password_reset`: what a broken
+    view enqueues by mistake. Only the task's name tells the two apart."""
 
 
 def _hint_for(failure):
@@ -33,7 +61,12 @@ def _hint_for(failure):
         return QUEUES_HINT
     if "!= (" in failure or "tuple" in failure:
         return ARGS_HINT
-    return ON_COMMIT_HINT
+    if "0 != 1" in failure or "IndexError" in failure:
+        return ON_COMMIT_HINT  # nothing was enqueued, as far as the test could see
+    return (
+        "the view above is right, so this assertion expects something that it does not do: compare what the "
+        "assertion named above expects with the view's code."
+    )
 
 
 def _forgets(request):
@@ -42,7 +75,7 @@ def _forgets(request):
 
 def _wrong_task(request):
     email = request.POST["email"]
-    transaction.on_commit(lambda: send_welcome_email.enqueue(user_email=email, username=email))
+    transaction.on_commit(lambda: send_login_alert.enqueue(email))
     return _forgets(request)
 
 
@@ -52,10 +85,9 @@ def _wrong_address(request):
 
 
 BROKEN = [
-    (_forgets, "never enqueues anything", "assert that exactly one task was enqueued."),
-    (_wrong_task, "enqueues the welcome email instead", "assert which task was enqueued: `result.task.name`."),
-    (_wrong_address, "sends the reset email to the wrong address",
-     "assert the task's arguments too: `result.args` (a list, as stored in JSON)."),
+    (_forgets, "never enqueues anything", COUNT_HINT),
+    (_wrong_task, "enqueues another email task (with the same address, on the same queue)", NAME_HINT),
+    (_wrong_address, "sends the reset email to the wrong address", ARGUMENTS_HINT),
 ]
 
 
