@@ -6,12 +6,21 @@ task that existed before are still there, and nothing half-made is left behind.
 
 Where the words are Django's own and unclear, the row says so in its id: the toolkit cannot
 change them, and a lesson can warn about them.
+
+The task-id rows run under both settings a learner can choose: the database backend
+(`taskdemo.settings`, UUIDs) and RQ (`taskdemo.settings_rq`, 32 letters and digits, and the
+`django_tasks` backport's exceptions, lesson 17). On RQ they do what a learner does: ask a
+real dev server started with DJANGO_SETTINGS_MODULE=taskdemo.settings_rq, and type the
+Python into a real `manage.py shell` with the same settings.
 """
 
+import contextlib
 import datetime
+import io
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -21,8 +30,9 @@ from django_tasks_db.models import DBTaskResult
 
 import tasklab
 from accounts.tasks import add, send_password_reset, send_welcome_email
-from tasklab import postgres, recovery
-from tasklab.paths import REPO_DIR
+from system_packages import redis_server_path
+from tasklab import http, postgres, recovery
+from tasklab.paths import REPO_DIR, SANDBOX_DIR
 
 VALID = {"username": "alice", "email": "alice@example.com", "password": "secret123"}
 UNKNOWN_ID = "05131955-6651-40e2-9feb-a9ee0c0cd87b"
@@ -35,6 +45,7 @@ class Row:
     expect: str
     adds_tasks: int = 0  # tasks the attempt rightly leaves behind (e.g. one that FAILED)
     starts_worker: bool = False  # a worker process must see the test's data: commit it
+    expect_on_rq: str | None = None  # a task-id row: it also runs on the RQ settings, and expects this
 
 
 @dataclass
@@ -42,6 +53,18 @@ class Context:
     client: object
     tmp_path: object
     monkeypatch: object
+    existing_id: str  # the id of the task enqueued before the attempt (the database's)
+    rq: object = None  # on the RQ settings: the running Redis and dev server (`OnRQ`)
+
+
+@dataclass
+class OnRQ:
+    redis: object
+    server: object
+
+    @property
+    def env(self):
+        return {**os.environ, "DJANGO_SETTINGS_MODULE": "taskdemo.settings_rq", "TASKLAB_REDIS_URL": self.redis.url}
 
 
 # -- how each kind of attempt shows its outcome ---------------------------------------------
@@ -59,8 +82,43 @@ def register_with(**changes):
 
 def get(url):
     def attempt(ctx):
+        if ctx.rq:  # curl against the dev server started on the RQ settings
+            reply = http.get(ctx.rq.server.url + url)
+            return f"{reply.status} {reply.text}"
         response = ctx.client.get(url)
         return f"{response.status_code} {response.content.decode()}"
+    return attempt
+
+
+def in_shell(code):
+    """Run `code` as typed into `manage.py shell` after `from accounts.tasks import *`, and
+    show the error it raises, its class named with its module. `existing_id` is the id of an
+    urgent email enqueued before.
+
+    On the database settings it runs here, in the test's database; on RQ in a real
+    `manage.py shell -c` started with the RQ settings, which enqueues that email first.
+    """
+    def attempt(ctx):
+        existing = ("send_password_reset.enqueue('existing@example.com').id" if ctx.rq
+                    else repr(ctx.existing_id))
+        program = (
+            "from accounts.tasks import *\n"
+            f"existing_id = {existing}\n"
+            "try:\n"
+            f"    {code}\n"
+            "except Exception as error:\n"
+            "    print(f'{type(error).__module__}.{type(error).__name__}: {error}')\n"
+            "else:\n"
+            "    print('no error was raised')\n"
+        )
+        if ctx.rq:
+            done = subprocess.run([sys.executable, "manage.py", "shell", "-c", program], cwd=SANDBOX_DIR,
+                                  env=ctx.rq.env, capture_output=True, text=True, timeout=60)
+            return f"{done.stdout}{done.stderr}"
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(program, {})
+        return output.getvalue()
     return attempt
 
 
@@ -138,16 +196,22 @@ TABLE = [
     Row("form: JSON instead of form fields", register(VALID, content_type="application/json"),
         "400 Send form fields, not JSON, e.g. curl -d username=alice"),
     Row("form: GET instead of POST", get("/register/"), "200 Send POST request to register"),
-    # Task ids: GET /task/<id>/ and Task.get_result()
-    Row("id: unknown", get(f"/task/{UNKNOWN_ID}/"), '404 {"error": "Task not found"}'),
+    # Task ids: GET /task/<id>/ and Task.get_result(), on the database settings and on RQ
+    Row("id: unknown", get(f"/task/{UNKNOWN_ID}/"), '404 {"error": "Task not found"}',
+        expect_on_rq='404 {"error": "Task not found"}'),
     Row("id: unknown, 32 letters and digits", get("/task/d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4/"),
-        '404 {"error": "Task not found"}'),
+        '404 {"error": "Task not found"}', expect_on_rq='404 {"error": "Task not found"}'),
     Row("id: malformed", get("/task/not-a-task-id/"),
-        "task ids are UUIDs, such as 05131955-6651-40e2-9feb-a9ee0c0cd87b"),
-    Row("id: malformed, from Python", raises(lambda ctx: add.get_result("not-a-uuid")),
-        "TaskResultDoesNotExist: not-a-uuid"),
-    Row("id: another task's", raises(lambda ctx: add.get_result(existing_task_id())),
-        "TaskResultMismatch: Task does not match (received 'accounts.tasks.send_password_reset')"),
+        "task ids are UUIDs, such as 05131955-6651-40e2-9feb-a9ee0c0cd87b",
+        expect_on_rq="task ids are UUIDs, such as 05131955-6651-40e2-9feb-a9ee0c0cd87b"),
+    # From Python the class's module shows which package raised it: on RQ, the backport's.
+    Row("id: malformed, from Python", in_shell("add.get_result('not-a-uuid')"),
+        "django.tasks.exceptions.TaskResultDoesNotExist: not-a-uuid",
+        expect_on_rq="django_tasks.exceptions.TaskResultDoesNotExist: not-a-uuid"),
+    Row("id: another task's", in_shell("add.get_result(existing_id)"),
+        "django.tasks.exceptions.TaskResultMismatch: Task does not match (received 'accounts.tasks.send_password_reset')",
+        expect_on_rq="django_tasks.exceptions.TaskResultMismatch: Task does not match "
+                     "(received 'accounts.tasks.send_password_reset')"),
     # Task arguments
     Row("argument: a date", raises(lambda ctx: add.enqueue(datetime.date(2026, 1, 1), 1)),
         "TypeError: Unsupported type: <class 'datetime.date'>"),
@@ -215,27 +279,36 @@ TABLE = [
 ]
 
 
-def existing_task_id():
-    return DBTaskResult.objects.get().id
-
-
 def postgres_without_binaries(ctx):
     ctx.monkeypatch.setenv("TASKLAB_PG_BINDIR", str(ctx.tmp_path))
     postgres.Postgres()
 
 
-@pytest.mark.parametrize("row", [
-    pytest.param(row, id=row.id, marks=pytest.mark.django_db(transaction=row.starts_worker))
+@pytest.fixture(scope="module")
+def on_rq():
+    """Redis, and the dev server started as a learner starts it on RQ."""
+    redis_server_path()
+    with tasklab.Redis() as redis:
+        env = {"DJANGO_SETTINGS_MODULE": "taskdemo.settings_rq", "TASKLAB_REDIS_URL": redis.url}
+        with tasklab.Server(env=env) as server:
+            yield OnRQ(redis, server)
+
+
+@pytest.mark.parametrize("row, settings", [
+    pytest.param(row, settings, id=row.id if settings == "database" else f"{row.id}, on RQ",
+                 marks=pytest.mark.django_db(transaction=row.starts_worker))
     for row in TABLE
+    for settings in ("database", "rq") if settings == "database" or row.expect_on_rq
 ])
-def test_a_mistake_gets_a_clear_error_and_loses_nothing(client, tmp_path, monkeypatch, row):
+def test_a_mistake_gets_a_clear_error_and_loses_nothing(client, tmp_path, monkeypatch, request, row, settings):
     User.objects.create_user("existing", "existing@example.com", "secret123")
     # On the `emails` queue, so that the rows that run a worker on `default` leave it alone.
     existing = send_password_reset.enqueue("existing@example.com")
+    rq = request.getfixturevalue("on_rq") if settings == "rq" else None
 
-    seen = row.attempt(Context(client, tmp_path, monkeypatch))
+    seen = row.attempt(Context(client, tmp_path, monkeypatch, existing.id, rq))
 
-    assert row.expect in seen
+    assert (row.expect_on_rq if rq else row.expect) in seen
     assert "Traceback" not in seen and not seen.startswith("500")
     assert list(User.objects.values_list("username", "email")) == [("existing", "existing@example.com")]
     assert DBTaskResult.objects.filter(id=existing.id, status="READY").exists()

@@ -3,9 +3,6 @@
 The "payment provider" is a ledger file to which each charge appends one line, so that a
 lesson can count how many times each order was charged, whichever worker, process or
 backend ran it. (Appends of one short line are atomic, even from many processes.)
-
-This module imports nothing from `accounts.tasks`, so it also loads under backends that
-refuse some of those tasks (RQ refuses `send_password_reset`'s priority).
 """
 
 import os

@@ -1,12 +1,15 @@
 """The sandbox on RQ: the same tasks, stored in Redis and run by RQ's workers.
 
-Only settings change, not the task code, for tasks that use what RQ supports: RQ has no
-priorities, so it refuses `send_password_reset` (priority=10) wherever `accounts.tasks` is
-imported (lesson 17). Select this module with ``DJANGO_SETTINGS_MODULE=taskdemo.settings_rq``
-and point ``TASKLAB_REDIS_URL`` at a Redis server (default ``redis://127.0.0.1:6379/0``).
-The workers are then RQ's, not `db_worker`:
+Select this module with ``DJANGO_SETTINGS_MODULE=taskdemo.settings_rq`` and point
+``TASKLAB_REDIS_URL`` at a Redis server (default ``redis://127.0.0.1:6379/0``). The workers
+are then RQ's, not `db_worker`:
 
     python manage.py rqworker --job-class django_tasks_rq.Job default emails images
+
+The settings are not all that changes (lesson 17): django-tasks-rq is built on the
+`django_tasks` backport, so under this backend `@task` builds a `django_tasks.base.Task`,
+its errors are `django_tasks.exceptions.*` and its signals `django_tasks.signals.*`; and RQ
+has no priorities (a task declared with one is refused when its module is imported).
 """
 
 import os
