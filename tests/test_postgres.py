@@ -177,3 +177,51 @@ def test_setup_refuses_an_unknown_database():
 
     with pytest.raises(ValueError, match="database='sqlite' or database='postgresql', not 'mysql'"):
         tasklab.setup("pytest-bad-database", database="mysql")
+
+
+# -- running manage.py on it, and what a worker does when it drops a connection (lesson 16) ---
+
+
+def test_manage_runs_a_command_on_one_of_its_databases(postgres):
+    postgres.create_database("pytest_manage")
+
+    postgres.manage("migrate", "--verbosity=0", database="pytest_manage")
+    shown = postgres.manage("showmigrations", "django_tasks_database", database="pytest_manage")
+
+    assert "[X] 0001_initial" in shown
+    with pytest.raises(tasklab.TasklabError, match="Unknown command: 'no_such_command'"):
+        postgres.manage("no_such_command")
+
+
+def _drop_sessions(postgres, database):
+    with postgres.connect() as admin:
+        return len(admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchall())
+
+
+def _run_a_task(postgres, database, worker):
+    task_id = postgres.manage("enqueue_purge_progress", "--days", "7", database=database).split()[-1]
+    worker.wait_for_log(f"Task id={task_id} path=accounts.tasks.purge_stale_progress state=SUCCESSFUL", timeout=20)
+
+
+@pytest.mark.parametrize("health_checks", ["0", "1"])
+def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgres, health_checks):
+    database = f"pytest_dropped_{health_checks}"
+    url = postgres.create_database(database)
+    postgres.manage("migrate", "--verbosity=0", database=database)
+    env = {"TASKLAB_DATABASE_URL": url, "TASKLAB_CONN_MAX_AGE": "60",
+           "TASKLAB_CONN_HEALTH_CHECKS": health_checks}
+
+    with tasklab.Worker(env=env) as worker:
+        _run_a_task(postgres, database, worker)
+        assert _drop_sessions(postgres, database) == 1
+        if health_checks == "1":
+            _run_a_task(postgres, database, worker)
+            assert worker.running and "Error" not in worker.log()
+        else:
+            assert worker.wait(10) == 1
+            assert worker.log().rstrip().endswith(
+                "OperationalError: terminating connection due to administrator command")

@@ -60,3 +60,23 @@ def test_relative_paths_rewrites_stored_outputs(tmp_path):
     assert relative_paths.rewrite(notebook)
     assert "Writing sandbox_project/var/x.py" in stored_text(notebook)[0]
     assert not relative_paths.rewrite(notebook)
+
+
+def test_the_nbval_sanitizer_turns_a_fresh_runs_paths_into_the_stored_ones():
+    """nbval compares a fresh run (absolute paths) with stored outputs (relative ones)."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(REPO_DIR / "tests" / "nbval_sanitize.cfg")
+    [section] = [s for s in config.sections() if s.startswith("absolute paths")]
+    rule = re.compile(config[section]["regex"])
+
+    def sanitize(text):
+        return rule.sub(config[section]["replace"].replace("\\1", r"\1"), text)
+
+    for stored in ("Writing sandbox_project/var/notebooks/14-testing-tasks/test_signup.py",
+                   'File ".venv/lib/python3.12/site-packages/django/tasks/base.py", line 1'):
+        fresh = stored.replace("sandbox_project/", f"{REPO_DIR}/sandbox_project/", 1).replace(
+            '".venv/', f'"{REPO_DIR}/.venv/', 1)
+        assert fresh != stored
+        assert sanitize(fresh) == sanitize(stored) == stored

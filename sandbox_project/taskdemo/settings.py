@@ -7,6 +7,11 @@ test gets a database of its own:
 - ``TASKLAB_DATABASE_URL``: any URL dj-database-url understands
   (default: ``sqlite:///<sandbox_project>/var/db.sqlite3``).
 - ``TASKLAB_CONN_MAX_AGE``: seconds a database connection is kept (default 60).
+- ``TASKLAB_CONN_HEALTH_CHECKS``: ``1`` sets ``CONN_HEALTH_CHECKS = True``, so that a kept
+  connection is tested before it is reused (default 0, Django's default); lesson 16 shows
+  what it changes for a worker whose connection the server dropped.
+- ``TASKLAB_DEBUG``: ``0`` sets ``DEBUG = False``, as in production (default 1); lesson 15
+  shows what it changes in a worker's log.
 - ``TASKLAB_SQLITE_WAL``: ``0`` keeps SQLite's default journal instead of WAL (default 1);
   the benchmarks use it to measure what WAL changes.
 - ``TASKLAB_SQLITE_TIMEOUT``: seconds SQLite waits for another writer's lock before it raises
@@ -25,7 +30,7 @@ VAR_DIR = BASE_DIR / "var"
 
 # A sandbox for learning, never deployed: a fixed development key is fine here.
 SECRET_KEY = "django-insecure-tasklab-sandbox-only-never-deploy-this"
-DEBUG = True
+DEBUG = os.environ.get("TASKLAB_DEBUG", "1") != "0"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -71,10 +76,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "taskdemo.wsgi.application"
 
+# A per-database setting (DATABASES[...]["CONN_HEALTH_CHECKS"]), not a top-level one.
+conn_health_checks = os.environ.get("TASKLAB_CONN_HEALTH_CHECKS", "0") == "1"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("TASKLAB_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("TASKLAB_CONN_MAX_AGE", "60")),
+        conn_health_checks=conn_health_checks,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -92,6 +100,7 @@ if os.environ.get("TASKLAB_QUEUE_DATABASE_URL"):
     DATABASES["queue"] = dj_database_url.parse(
         os.environ["TASKLAB_QUEUE_DATABASE_URL"],
         conn_max_age=int(os.environ.get("TASKLAB_CONN_MAX_AGE", "60")),
+        conn_health_checks=conn_health_checks,
     )
     if DATABASES["queue"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["queue"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}

@@ -4,6 +4,7 @@
     with Postgres() as pg:
         pg.url                          # postgresql://postgres@127.0.0.1:<port>/tasklab
         pg.create_database("bench")     # another empty database; returns its URL
+        pg.manage("migrate")            # `python manage.py migrate` on its database
 
 It runs the system's own `initdb` and `postgres` (Debian's `postgresql` package, or
 Homebrew's) on a free port, with its data in a temporary folder and local connections
@@ -23,8 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import MissingProgram, ProcessStartError
-from .paths import log_dir, shown
+from .errors import MissingProgram, ProcessStartError, TasklabError
+from .paths import SANDBOX_DIR, log_dir, shown
 from .processes import ManagedProcess
 from .server import free_port
 
@@ -119,6 +120,28 @@ class Postgres(ManagedProcess):
         with self.connect("postgres") as connection:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url_for(name)
+
+    def manage(self, *args, database=None, timeout=120):
+        """Run `python manage.py ARGS` on one of this server's databases; returns its output.
+
+        What `TASKLAB_DATABASE_URL=<url> python manage.py ARGS` does in a terminal: a separate
+        process, with the sandbox's settings pointed at this server. Raises TasklabError, with
+        the command's output, when it exits with an error.
+        """
+        env = {**os.environ, "TASKLAB_DATABASE_URL": self.url_for(database or self.database)}
+        env.pop("TASKLAB_QUEUE_DATABASE_URL", None)  # one database: this one
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a notebook's reason, not a command's
+        done = subprocess.run(
+            [sys.executable, "manage.py", *map(str, args)], cwd=SANDBOX_DIR, env=env,
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+        )
+        output = done.stdout + done.stderr
+        if done.returncode != 0:
+            raise TasklabError(
+                f"`python manage.py {' '.join(map(str, args))}` on {self.describe()} exited with "
+                f"code {done.returncode}:\n{output.rstrip()}"
+            )
+        return output
 
     def connect(self, database=None):
         """A psycopg connection (autocommit) to one of this server's databases."""
@@ -227,9 +250,7 @@ def main():
     except PostgresNotInstalled as error:
         sys.exit(f"error: {error}")
     with pg:
-        env = {**os.environ, "TASKLAB_DATABASE_URL": pg.url}
-        manage = [sys.executable, str(Path(__file__).parent.parent / "manage.py")]
-        subprocess.run([*manage, "migrate", "--verbosity=0"], env=env, check=True)
+        pg.manage("migrate", "--verbosity=0")
         print(
             f"PostgreSQL is running on 127.0.0.1:{pg.port}, database {pg.database!r} migrated.\n"
             f"  URL: {pg.url}\n"

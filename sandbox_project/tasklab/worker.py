@@ -32,6 +32,7 @@ class Worker(ManagedProcess):
     queues: the queues it serves (db_worker's default is only ``["default"]``); ``"*"`` for all.
     interval: seconds between polls when idle (db_worker's default is 1).
     worker_id: how the worker names itself in each result's `worker_ids`.
+    verbosity: db_worker's `--verbosity` (its default is 1); at 0 it logs nothing of its own.
     """
 
     what = "The worker"
@@ -46,6 +47,7 @@ class Worker(ManagedProcess):
         exclude_queues=(),
         batch=False,
         max_tasks=None,
+        verbosity=None,
         extra_args=(),
         env=None,
     ):
@@ -74,6 +76,9 @@ class Worker(ManagedProcess):
             command.append("--batch")
         if max_tasks is not None:
             command.append(f"--max-tasks={max_tasks}")
+        if verbosity is not None:
+            command.append(f"--verbosity={verbosity}")
+        self.verbosity = verbosity
         command.extend(extra_args)
         super().__init__(command, log_dir() / f"{self.worker_id}.log", env=env)
 
@@ -102,6 +107,11 @@ class Worker(ManagedProcess):
             )
 
     def is_ready(self):
+        if self.verbosity == 0:
+            # A silent worker never says it started: it is ready once it has left its card,
+            # which `tasklab.guarded` does after Django's set-up, just before db_worker runs.
+            card = registry.card(self.worker_id)
+            return card is not None and card["pid"] == self.pid
         return "Starting worker worker_id=" in self.log()
 
     def describe(self):
