@@ -27,7 +27,7 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
+.PHONY: help setup lab lint format test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
 	postgres reliability exercises solutions progress bench redis
 
 help: ## List the commands
@@ -55,7 +55,15 @@ sandbox_project/var/db.sqlite3: $(SYNCED)
 lab: setup ## Open JupyterLab on the lessons (prints its URL)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
 
-test: setup test-unit test-notebooks test-docs ## Run every test: unit tests, every notebook (nbval), the site
+test: setup lint test-unit test-notebooks test-docs ## Run every test: lint, unit tests, every notebook (nbval), the site
+
+lint: setup ## Lint and format check (ruff) of the toolkit, sandbox, tests, scripts and notebooks' code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Format and fix what ruff can (then re-run the lessons whose printed source changed)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real db_worker
 	$(BIN)/pytest tests --ignore=tests/docs -n $(JOBS) --dist loadfile

@@ -76,7 +76,10 @@ def installed(environment):
     """{package: version} of an environment, as `uv pip list` reports it."""
     listing = subprocess.run(
         [UV, "pip", "list", "--format", "json", "--python", environment / "bin" / "python"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return {canonicalize_name(p["name"]): p["version"] for p in json.loads(listing.stdout)}
 
@@ -87,7 +90,8 @@ def package_changes(locked, latest):
     width = max((len(n) for n in names), default=0)
     return [
         f"  {name:<{width}}  {locked.get(name, '(none)')} -> {latest.get(name, '(none)')}"
-        for name in names if locked.get(name) != latest.get(name) and name != "tasklab"
+        for name in names
+        if locked.get(name) != latest.get(name) and name != "tasklab"
     ]
 
 
@@ -95,8 +99,18 @@ def run_tests(name, arguments):
     """Run pytest in the latest environment; returns the path of its JUnit report."""
     report = REPORTS / f"{name}.xml"
     report.unlink(missing_ok=True)
-    run([LATEST / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         f"--junitxml={report}", *arguments])
+    run(
+        [
+            LATEST / "bin" / "python",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+            *arguments,
+        ]
+    )
     return report
 
 
@@ -112,7 +126,9 @@ def outcomes(report):
         problem = case.find("failure")
         if problem is None:
             problem = case.find("error")
-        results[test_id] = None if problem is None else (problem.get("message", "") + "\n" + (problem.text or ""))
+        results[test_id] = (
+            None if problem is None else (problem.get("message", "") + "\n" + (problem.text or ""))
+        )
     return results
 
 
@@ -146,7 +162,9 @@ def notebook_summary(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", required=True, help="the interpreter for the new environment")
-    parser.add_argument("--pin", action="append", default=[], help="an exact version to use, e.g. django==6.0.1")
+    parser.add_argument(
+        "--pin", action="append", default=[], help="an exact version to use, e.g. django==6.0.1"
+    )
     parser.add_argument("--jobs", default="2", help="pytest-xdist processes")
     options = parser.parse_args()
 
@@ -155,10 +173,23 @@ def main():
 
     parallel = ["-n", options.jobs, "--dist", "loadfile"]
     unit = outcomes(run_tests("unit", ["tests", "--ignore=tests/docs", *parallel]))
-    lessons = outcomes(run_tests("notebooks", [
-        "-p", "no:django", "-W", "ignore::pytest.PytestConfigWarning", "--nbval", "--nbval-current-env",
-        "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", *parallel, "notebooks",
-    ]))
+    lessons = outcomes(
+        run_tests(
+            "notebooks",
+            [
+                "-p",
+                "no:django",
+                "-W",
+                "ignore::pytest.PytestConfigWarning",
+                "--nbval",
+                "--nbval-current-env",
+                "--nbval-sanitize-with",
+                "tests/nbval_sanitize.cfg",
+                *parallel,
+                "notebooks",
+            ],
+        )
+    )
 
     report = ["", "== Drift check: uv.lock against the newest releases =="]
     report += ["Packages that differ from the lock:", *(changes or ["  none"])]

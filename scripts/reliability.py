@@ -22,15 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from kernel_orphans import LIMIT, kill_kernel_once, remove_lab  # noqa: E402
-
 from tasklab.drain import DrainReport  # noqa: E402
 from tasklab.postgres import INSTALL, Postgres, PostgresNotInstalled  # noqa: E402
 
 
 def drain(tasks, workers, url=None):
     command = [sys.executable, "-m", "tasklab.drain", "--json", f"--tasks={tasks}", f"--workers={workers}"]
-    done = subprocess.run([*command, *([f"--database-url={url}"] if url else [])],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [*command, *([f"--database-url={url}"] if url else [])], capture_output=True, text=True
+    )
     if done.returncode not in (0, 1):
         sys.exit(f"The drain itself failed:\n{done.stderr}")
     fields = {f.name for f in dataclasses.fields(DrainReport)}

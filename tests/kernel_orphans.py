@@ -45,7 +45,8 @@ def kill_kernel_once():
         client.wait_for_ready(timeout=60)
         printed = []
         reply = client.execute_interactive(
-            CELL, timeout=90,
+            CELL,
+            timeout=90,
             output_hook=lambda msg: printed.append(msg["content"].get("text", "")),
         )
         assert reply["content"]["status"] == "ok", reply["content"]
@@ -68,4 +69,3 @@ def kill_kernel_once():
 
 def remove_lab():
     shutil.rmtree(VAR_DIR / "notebooks" / LAB, ignore_errors=True)
-

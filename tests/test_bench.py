@@ -19,9 +19,21 @@ def quick_run(tmp_path_factory):
     redis_server_path(), postgres_bindir()
     output = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [sys.executable, "-m", "tasklab.bench", "--quick", "--tasks", "20", "--only", "queues",
-         "--output", str(output)],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "tasklab.bench",
+            "--quick",
+            "--tasks",
+            "20",
+            "--only",
+            "queues",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     return done, output
 
@@ -50,9 +62,14 @@ def test_every_system_is_measured_without_error(quick_run):
 
 def test_the_tables_and_the_chart_are_written(quick_run):
     done, output = quick_run
-    for title in ["Throughput: no-op tasks enqueued from one process", "Pickup latency, enqueue -> RUNNING",
-                  "How cost grows", "Tuning the database backend: defaults -> tuned",
-                  "What the figures show:", "every task ran exactly once: True"]:
+    for title in [
+        "Throughput: no-op tasks enqueued from one process",
+        "Pickup latency, enqueue -> RUNNING",
+        "How cost grows",
+        "Tuning the database backend: defaults -> tuned",
+        "What the figures show:",
+        "every task ran exactly once: True",
+    ]:
         assert title in done.stdout
     assert "False" not in done.stdout
     assert (output / "quick-results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -68,21 +85,33 @@ def test_the_steady_rate_leaves_out_the_first_tenth():
 
 def test_conclusions_say_what_holds_and_what_does_not():
     def system(name, rates, medians):
-        return {"system": name, "label": SYSTEMS[name].label, "kind": SYSTEMS[name].kind,
-                "drain": [{"workers": n, "rate": r, "exactly_once": True} for n, r in rates.items()],
-                "latency": [{"interval": i, "median": m, "p95": m} for i, m in medians.items()]}
+        return {
+            "system": name,
+            "label": SYSTEMS[name].label,
+            "kind": SYSTEMS[name].kind,
+            "drain": [{"workers": n, "rate": r, "exactly_once": True} for n, r in rates.items()],
+            "latency": [{"interval": i, "median": m, "p95": m} for i, m in medians.items()],
+        }
 
-    said = report.conclusions({"queues": {
-        "sqlite-tuned": system("sqlite-tuned", {1: 136, 2: 110}, {1.0: 0.6, 0.1: 0.06}),
-        "postgres-defaults": system("postgres-defaults", {1: 52}, {}),
-        "postgres-tuned": system("postgres-tuned", {1: 148}, {1.0: 0.05}),
-        "celery": system("celery", {1: 343}, {None: 0.005}),
-    }})
+    said = report.conclusions(
+        {
+            "queues": {
+                "sqlite-tuned": system("sqlite-tuned", {1: 136, 2: 110}, {1.0: 0.6, 0.1: 0.06}),
+                "postgres-defaults": system("postgres-defaults", {1: 52}, {}),
+                "postgres-tuned": system("postgres-tuned", {1: 148}, {1.0: 0.05}),
+                "celery": system("celery", {1: 343}, {None: 0.005}),
+            }
+        }
+    )
 
     assert "SQLite (tuned): 2 workers are not much faster than 1 worker" in said
-    assert ("PostgreSQL, 1 worker: persistent connections (CONN_MAX_AGE=60) are faster than a new "
-            "connection per task") in said
-    assert "SQLite, tuned, --interval 1: median pickup between a fifth of the interval and the interval" in said
+    assert (
+        "PostgreSQL, 1 worker: persistent connections (CONN_MAX_AGE=60) are faster than a new "
+        "connection per task"
+    ) in said
+    assert (
+        "SQLite, tuned, --interval 1: median pickup between a fifth of the interval and the interval" in said
+    )
     assert "PostgreSQL, tuned, --interval 1: median pickup outside that band" in said
     assert "Celery on Redis, 1 worker: much faster than the database backend on PostgreSQL (tuned)" in said
 
@@ -90,16 +119,32 @@ def test_conclusions_say_what_holds_and_what_does_not():
 def test_each_notebooks_time_is_read_from_a_real_pytest_run(tmp_path):
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
-        nbformat.v4.new_code_cell("time.sleep(0.2)"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
+            nbformat.v4.new_code_cell("time.sleep(0.2)"),
+        ]
+    )
     nbformat.write(notebook, tmp_path / "01-tiny.ipynb")
 
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "--nbval-lax",
-         "--nbval-current-env", "--durations=0", str(tmp_path / "01-tiny.ipynb")],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:django",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "--durations=0",
+            str(tmp_path / "01-tiny.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
 
     assert done.returncode == 0, done.stdout
@@ -118,25 +163,38 @@ def test_the_quick_tutorial_run_times_a_real_command():
 def test_the_chart_has_a_panel_per_measure_and_can_be_drawn_again():
     from tasklab import bench
 
-    result = {"label": "SQLite, tuned", "kind": "database",
-              "drain": [{"workers": 1, "rate": 100.0}],
-              "latency": [{"interval": 1.0, "median": 0.5, "p95": 0.9}],
-              "growth": [{"tasks": 500, "per_task_ms": 2.0}, {"tasks": 2000, "per_task_ms": 2.1}]}
+    result = {
+        "label": "SQLite, tuned",
+        "kind": "database",
+        "drain": [{"workers": 1, "rate": 100.0}],
+        "latency": [{"interval": 1.0, "median": 0.5, "p95": 0.9}],
+        "growth": [{"tasks": 500, "per_task_ms": 2.0}, {"tasks": 2000, "per_task_ms": 2.1}],
+    }
     figures = {"queues": {"sqlite-tuned": result}}
 
     first, second = bench.chart(figures), bench.chart(figures, title="again")
 
     assert [ax.get_title() for ax in second.axes] == [
-        "Draining a backlog of no-op tasks", "Pickup latency", "Cost per task as the queue grows"]
+        "Draining a backlog of no-op tasks",
+        "Pickup latency",
+        "Cost per task as the queue grows",
+    ]
     assert len(first.axes) == 3
 
 
 def test_running_one_half_keeps_the_other_halfs_figures(tmp_path):
-    earlier = {"quick": True, "queues": {"celery": {"label": "Celery on Redis", "kind": "celery", "error": "x"}}}
+    earlier = {
+        "quick": True,
+        "queues": {"celery": {"label": "Celery on Redis", "kind": "celery", "error": "x"}},
+    }
     (tmp_path / "quick-results.json").write_text(json.dumps(earlier))
 
-    done = subprocess.run([sys.executable, "-m", "tasklab.bench", "--quick", "--only", "tutorial",
-                           "--output", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "tasklab.bench", "--quick", "--only", "tutorial", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
     figures = json.loads((tmp_path / "quick-results.json").read_text())
     assert figures["queues"] == earlier["queues"]

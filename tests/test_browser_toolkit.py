@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import tasklab
-from system_packages import chromium_path
 from process_checks import survivors
+from system_packages import chromium_path
 
 ROLE_STATUS = "<p role=status>RUNNING: 3 of 10 steps done.</p>"
 

@@ -30,8 +30,14 @@ with tasklab.Worker() as default_worker:
 def run(script):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKLAB_", "DJANGO_"))}
     try:
-        return subprocess.run([sys.executable, "-c", script], cwd=SANDBOX_DIR, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=SANDBOX_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         shutil.rmtree(VAR_DIR / "notebooks" / "pytest-bulk-backend", ignore_errors=True)
 

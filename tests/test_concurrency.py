@@ -23,9 +23,18 @@ def test_every_task_runs_exactly_once(request, tmp_path, database, workers):
         url = f"sqlite:///{tmp_path}/db.sqlite3"
 
     done = subprocess.run(
-        [sys.executable, "-m", "tasklab.drain", "--json",
-         f"--tasks={TASKS}", f"--workers={workers}", f"--database-url={url}"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "tasklab.drain",
+            "--json",
+            f"--tasks={TASKS}",
+            f"--workers={workers}",
+            f"--database-url={url}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
     assert done.returncode in (0, 1), done.stderr

@@ -37,7 +37,10 @@ def work_in_a_lab(name, user):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKLAB_", "DJANGO_"))}
     done = subprocess.run(
         [sys.executable, "-c", WORK_IN_A_LAB.format(name=name, user=user)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return Path(done.stdout.strip())
@@ -101,6 +104,7 @@ def _setup_names(code):
 
 # -- make reset, on a copy of the Makefile --------------------------------------------------
 
+
 @pytest.fixture
 def sandbox_copy(tmp_path):
     """A folder with the real Makefile and a stand-in sandbox database (and its WAL files)."""
@@ -121,7 +125,11 @@ def make_reset(folder, answer=None, *extra):
         os.write(terminal, (answer or "\x04").encode())  # Ctrl+D: no answer at all
         return subprocess.run(
             ["make", "--no-print-directory", "reset", "MAKE=true", *extra],
-            cwd=folder, stdin=stdin, capture_output=True, text=True, timeout=60,
+            cwd=folder,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     finally:
         os.close(stdin)
@@ -132,8 +140,11 @@ def files_left(folder):
     return sorted(p.name for p in (folder / "sandbox_project" / "var").iterdir())
 
 
-@pytest.mark.parametrize("answer", [None, "\n", "n\n", "N\n", "no\n", "sure\n", "yy\n"],
-                         ids=["Ctrl+D", "Enter", "n", "N", "no", "sure", "yy"])
+@pytest.mark.parametrize(
+    "answer",
+    [None, "\n", "n\n", "N\n", "no\n", "sure\n", "yy\n"],
+    ids=["Ctrl+D", "Enter", "n", "N", "no", "sure", "yy"],
+)
 def test_make_reset_deletes_nothing_unless_told_yes(sandbox_copy, answer):
     done = make_reset(sandbox_copy, answer)
 
@@ -144,15 +155,22 @@ def test_make_reset_deletes_nothing_unless_told_yes(sandbox_copy, answer):
 
 
 def test_make_reset_without_a_terminal_deletes_nothing(sandbox_copy):
-    done = subprocess.run(["make", "--no-print-directory", "reset", "MAKE=true"], cwd=sandbox_copy,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "reset", "MAKE=true"],
+        cwd=sandbox_copy,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode != 0 and "Nothing deleted." in done.stdout
     assert files_left(sandbox_copy) == ["db.sqlite3", "db.sqlite3-shm", "db.sqlite3-wal"]
 
 
-@pytest.mark.parametrize(("answer", "extra"), [("y\n", ()), ("yes\n", ()), (None, ("FORCE=1",))],
-                         ids=["y", "yes", "FORCE=1"])
+@pytest.mark.parametrize(
+    ("answer", "extra"), [("y\n", ()), ("yes\n", ()), (None, ("FORCE=1",))], ids=["y", "yes", "FORCE=1"]
+)
 def test_make_reset_deletes_when_told_yes(sandbox_copy, answer, extra):
     done = make_reset(sandbox_copy, answer, *extra)
 
@@ -161,8 +179,9 @@ def test_make_reset_deletes_when_told_yes(sandbox_copy, answer, extra):
 
 
 def make_targets():
-    listed = subprocess.run(["make", "--no-print-directory", "help"], cwd=REPO_DIR,
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=REPO_DIR, capture_output=True, text=True, check=True
+    ).stdout
     return [line.split()[1] for line in listed.splitlines() if line.strip().startswith("make ")]
 
 
@@ -172,8 +191,9 @@ def test_no_make_target_but_reset_deletes_the_sandbox_database():
 
     deleting = {}
     for target in targets:
-        plan = subprocess.run(["make", "--no-print-directory", "-n", target], cwd=REPO_DIR,
-                              capture_output=True, text=True).stdout
+        plan = subprocess.run(
+            ["make", "--no-print-directory", "-n", target], cwd=REPO_DIR, capture_output=True, text=True
+        ).stdout
         if any(_deletes_sandbox_db(line) for line in plan.splitlines()):
             deleting[target] = plan
     assert list(deleting) == ["reset"], json.dumps(deleting, indent=1)
@@ -184,5 +204,8 @@ def _deletes_sandbox_db(line):
     if "rm" not in words:
         return False
     protected = "sandbox_project/var/db.sqlite3"
-    return any(w.rstrip("/") and protected.startswith(w.rstrip("/")) or "db.sqlite3" in w
-               for w in words[words.index("rm") + 1:] if not w.startswith("-"))
+    return any(
+        w.rstrip("/") and protected.startswith(w.rstrip("/")) or "db.sqlite3" in w
+        for w in words[words.index("rm") + 1 :]
+        if not w.startswith("-")
+    )

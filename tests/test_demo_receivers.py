@@ -36,10 +36,20 @@ def test_the_environment_variable_connects_the_named_receivers_at_start_up():
         " receivers.careful_metrics_on_finished in live(task_finished),"
         " receivers.metrics_on_started in live(task_started))\n"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taskdemo.settings",
-           "TASKLAB_DEMO_RECEIVERS": "metrics_on_finished, careful_metrics_on_finished"}
-    run = subprocess.run([sys.executable, "-c", code], cwd=SANDBOX_DIR, env=env,
-                         capture_output=True, text=True, timeout=60, check=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "taskdemo.settings",
+        "TASKLAB_DEMO_RECEIVERS": "metrics_on_finished, careful_metrics_on_finished",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=SANDBOX_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert run.stdout.split() == ["True", "True", "False"]
 
 

@@ -19,11 +19,17 @@ DEPLOY = SANDBOX_DIR / "deploy"
 
 def run_manage(argv, timeout=60):
     """Run `python manage.py ...` from a deploy file here, against the test database."""
-    assert argv[:2] in (["python", "manage.py"], ["/srv/taskdemo/.venv/bin/python", "manage.py"],
-                        [".venv/bin/python", "manage.py"]), argv
+    assert argv[:2] in (
+        ["python", "manage.py"],
+        ["/srv/taskdemo/.venv/bin/python", "manage.py"],
+        [".venv/bin/python", "manage.py"],
+    ), argv
     completed = subprocess.run(
-        [sys.executable, "manage.py", *argv[2:]], cwd=SANDBOX_DIR,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "manage.py", *argv[2:]],
+        cwd=SANDBOX_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     return completed.returncode, completed.stdout + completed.stderr
 
@@ -89,7 +95,8 @@ def test_every_cron_job_runs_and_prunes_every_queue(transactional_db):
 
     old_email = send_password_reset.enqueue("bob@example.com")
     DBTaskResult.objects.filter(id=old_email.id).update(
-        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=30))
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=30)
+    )
     commands = crontab_commands()
     assert len(commands) == 3
 
@@ -99,4 +106,6 @@ def test_every_cron_job_runs_and_prunes_every_queue(transactional_db):
         assert code == 0, f"{work}\n{output}"
 
     assert DBTaskResult.objects.filter(task_path="accounts.tasks.purge_stale_progress").count() == 1
-    assert not DBTaskResult.objects.filter(id=old_email.id).exists(), "old results on `emails` were not pruned"
+    assert not DBTaskResult.objects.filter(id=old_email.id).exists(), (
+        "old results on `emails` were not pruned"
+    )

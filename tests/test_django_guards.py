@@ -11,8 +11,12 @@ def manage(*args, settings="taskdemo.settings"):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["DJANGO_SETTINGS_MODULE"] = settings
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=SANDBOX_DIR, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=SANDBOX_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -12,17 +12,24 @@ spec.loader.exec_module(drift_check)
 
 def test_the_newest_requirements_drop_every_bound_and_keep_extras_and_pins(tmp_path):
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text(textwrap.dedent("""
+    pyproject.write_text(
+        textwrap.dedent("""
         [project]
         name = "x"
         dependencies = ["django>=6.1,<6.2", "django-tasks-db>=0.13,<0.14"]
         [dependency-groups]
         scale = ["psycopg[binary]>=3.2", "celery[redis]>=5.5; python_version >= '3.12'"]
-    """))
+    """)
+    )
 
     wanted = drift_check.newest_requirements(pyproject, ["django-tasks-db==0.12.0"])
 
-    assert wanted == ["django", "psycopg[binary]", 'celery[redis]; python_version >= "3.12"', "django-tasks-db==0.12.0"]
+    assert wanted == [
+        "django",
+        "psycopg[binary]",
+        'celery[redis]; python_version >= "3.12"',
+        "django-tasks-db==0.12.0",
+    ]
 
 
 def test_package_changes_list_what_differs_only():

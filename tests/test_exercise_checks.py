@@ -111,7 +111,10 @@ def _signup_enqueuing(where):
 
 def test_enqueuing_inside_the_atomic_block_is_named_as_the_views_own_transaction(transactional_db):
     message = not_yet(on_commit, _signup_enqueuing("inside"))
-    assert "enqueued the welcome email inside its own `transaction.atomic()` block, before anything was committed" in message
+    assert (
+        "enqueued the welcome email inside its own `transaction.atomic()` block, before anything was committed"
+        in message
+    )
     assert "Hint: lesson 10" in message
 
 
@@ -215,7 +218,7 @@ def test_a_task_that_does_not_report_zero_done_is_caught(transactional_db, learn
 
     message = not_yet(progress, contacts.import_contacts, percent_done)
     assert "the task reported nothing before its first contact" in message
-    assert "instead of \"0 of 8\"" in message
+    assert 'instead of "0 of 8"' in message
 
 
 def test_set_failed_given_a_message_says_it_takes_an_exception(transactional_db):
@@ -224,7 +227,9 @@ def test_set_failed_given_a_message_says_it_takes_an_exception(transactional_db)
     from django_tasks_db.models import DBTaskResult
 
     def find_stuck(older_than):
-        return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - older_than)
+        return DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - older_than
+        )
 
     def recover(stuck):
         stuck.set_failed("worker died")

@@ -51,7 +51,9 @@ def _notebook(*cells):
 
 
 def test_outputs_are_cleared_and_markdown_kept():
-    code = nbformat.v4.new_code_cell(SOLUTION, execution_count=3, outputs=[nbformat.v4.new_output("stream", text="Passed")])
+    code = nbformat.v4.new_code_cell(
+        SOLUTION, execution_count=3, outputs=[nbformat.v4.new_output("stream", text="Passed")]
+    )
     text = nbformat.v4.new_markdown_cell("# Exercise")
     exercise = exercise_from(_notebook(text, code))
     assert exercise.cells[0].source == "# Exercise"
@@ -61,7 +63,9 @@ def test_outputs_are_cleared_and_markdown_kept():
 
 def test_markers_in_a_markdown_cell_are_refused():
     with pytest.raises(MarkerError, match="code cells only"):
-        exercise_from(_notebook(nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\nanswer\n### END SOLUTION")))
+        exercise_from(
+            _notebook(nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\nanswer\n### END SOLUTION"))
+        )
 
 
 def test_a_changed_solution_makes_its_exercise_stale(tmp_path, monkeypatch):

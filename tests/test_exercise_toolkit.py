@@ -38,7 +38,9 @@ def test_a_damaged_progress_file_is_not_a_crash(progress_file):
 
 def test_make_progress_prints_the_card(progress_file):
     scorecard.record_pass("02-thumbnail-for-a-new-user")
-    out = subprocess.run([sys.executable, "-m", "tasklab.exercises.scorecard"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "tasklab.exercises.scorecard"], capture_output=True, text=True, check=True
+    )
     assert "Exercises passed: 1 of 8" in out.stdout
 
 
@@ -63,12 +65,17 @@ def test_a_module_cell_is_importable_and_rewritten_on_each_run(code_dir):
     assert not list(code_dir.glob("__pycache__/cell_made.*"))
     run = subprocess.run(
         [sys.executable, "-c", "import cell_made; print(cell_made.ANSWER)"],
-        capture_output=True, text=True, env={"PYTHONPATH": str(code_dir)}, check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(code_dir)},
+        check=True,
     )
     assert run.stdout.strip() == "2"  # what a worker would import
 
 
-@pytest.mark.parametrize("name, problem", [("2fast", "module name"), ("json", "already the name of another module")])
+@pytest.mark.parametrize(
+    "name, problem", [("2fast", "module name"), ("json", "already the name of another module")]
+)
 def test_a_bad_module_name_is_refused_in_words(code_dir, name, problem):
     with pytest.raises(cellmodule.BadModuleName, match=problem):
         cellmodule.write_module(code_dir, name, "x = 1\n")
@@ -91,7 +98,9 @@ def test_verdicts_are_plain_words():
     assert "Traceback" not in message
 
 
-STEPS = Steps(lesson="lesson 9 shows where.", closer="the decorator takes it.", answer='`@task(queue_name="images")`.')
+STEPS = Steps(
+    lesson="lesson 9 shows where.", closer="the decorator takes it.", answer='`@task(queue_name="images")`.'
+)
 
 
 def test_a_hint_in_steps_gives_the_answer_only_from_the_third_time():
@@ -99,7 +108,10 @@ def test_a_hint_in_steps_gives_the_answer_only_from_the_third_time():
         raise NotYet("the queue is wrong", STEPS)
 
     texts = [verdict(wrong, count_try=lambda key, step=step: step)[1] for step in (1, 2, 3, 4)]
-    assert texts[0] == "Not yet: the queue is wrong.\nHint: lesson 9 shows where.\n(Hint 1 of 3: check() again after your next try for a closer one.)"
+    assert (
+        texts[0]
+        == "Not yet: the queue is wrong.\nHint: lesson 9 shows where.\n(Hint 1 of 3: check() again after your next try for a closer one.)"
+    )
     assert texts[1].startswith("Not yet: the queue is wrong.\nHint: the decorator takes it.\n(Hint 2 of 3:")
     assert texts[2] == texts[3] == 'Not yet: the queue is wrong.\nHint: `@task(queue_name="images")`.'
     assert verdict(wrong)[1] == texts[0]  # without a count: the first step
@@ -125,14 +137,19 @@ def test_the_third_check_of_the_same_mistake_shows_the_exact_line(tmp_path, caps
     def make_preview(user_id):
         return [1, 1]
 
-    make_preview.__module__, make_preview.__qualname__ = "previews", "make_preview"  # as %%module previews makes it
+    make_preview.__module__, make_preview.__qualname__ = (
+        "previews",
+        "make_preview",
+    )  # as %%module previews makes it
     make_preview = task(make_preview)
     exercise = Exercise(entry("03-images-queue"), SimpleNamespace(dir=tmp_path), records_passes=False)
     shown = []
     for _ in range(3):
         exercise.check(make_preview, lambda: None)
         shown.append(capsys.readouterr().out)
-    assert all(text.startswith("Not yet: make_preview goes to the queue `default`, not `images`.") for text in shown)
+    assert all(
+        text.startswith("Not yet: make_preview goes to the queue `default`, not `images`.") for text in shown
+    )
     assert "Hint: lesson 9" in shown[0] and "queue_name=" not in shown[0]
     assert "`queue_name`" in shown[1] and '"images")' not in shown[1]
     assert '`@task(queue_name="images")` on the line above `def make_preview`' in shown[2]

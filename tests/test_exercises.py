@@ -91,7 +91,8 @@ def answer_code(checker):
     for steps in (value for value in vars(module).values() if isinstance(value, Steps)):
         found.append(steps.answer.rstrip("."))
         found += [
-            code for code in re.findall(r"`([^`]+)`", steps.answer)
+            code
+            for code in re.findall(r"`([^`]+)`", steps.answer)
             if len(code) >= SHORTEST and code not in steps.lesson + steps.closer
         ]
     return found
@@ -105,7 +106,8 @@ def instructions(notebook):
     """The markdown a learner reads unasked: every markdown cell, less the folded <details> blocks."""
     return "\n".join(
         re.sub(r"<details>.*?</details>", "", cell.source, flags=re.S)
-        for cell in notebook.cells if cell.cell_type == "markdown"
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
     )
 
 
@@ -115,7 +117,11 @@ def leaks(entry, outputs):
     A line that the instructions already show, such as `transaction.on_commit(` in exercise 5,
     gives nothing away; the folded "Stuck?" tips do not count as instructions."""
     shown = instructions(_read("exercises", entry.name))
-    answers = [a for a in solution_lines(_read("solutions", entry.name)) + answer_code(entry.checker) if a not in shown]
+    answers = [
+        a
+        for a in solution_lines(_read("solutions", entry.name)) + answer_code(entry.checker)
+        if a not in shown
+    ]
     return sorted({answer for answer in answers for text in outputs if answer in text})
 
 
@@ -126,10 +132,14 @@ def test_the_learners_copy_never_shows_its_answer(entry):
 
 def test_the_leak_check_finds_a_solution_line_and_a_hints_answer():
     images = next(e for e in EXERCISES if e.name == "03-images-queue")
-    shown = ['Not yet: ...\nHint: give the decorator the queue: `@task(queue_name="images")`, then run the cell again.']
+    shown = [
+        'Not yet: ...\nHint: give the decorator the queue: `@task(queue_name="images")`, then run the cell again.'
+    ]
     assert '@task(queue_name="images")' in leaks(images, shown)
     on_commit = next(e for e in EXERCISES if e.name == "05-enqueue-on-commit")
-    shown = ["Hint: `transaction.on_commit(lambda: send_welcome_email.enqueue(user_email=user.email, username=user.username))`."]
+    shown = [
+        "Hint: `transaction.on_commit(lambda: send_welcome_email.enqueue(user_email=user.email, username=user.username))`."
+    ]
     assert leaks(on_commit, shown)
     assert leaks(on_commit, ["Not yet: your view enqueued the welcome email.\nHint: lesson 10."]) == []
 

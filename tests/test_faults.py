@@ -148,10 +148,19 @@ def test_recover_fail_marks_it_failed_and_runs_nothing():
 def test_a_worker_the_toolkit_did_not_start_counts_only_when_asked():
     """A plain `manage.py db_worker` (e.g. `make worker`) leaves no card: alive or not is unknown."""
     plain = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay",
-         "--interval=0.1", "--worker-id=plain-worker"],
-        cwd=SANDBOX_DIR, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval=0.1",
+            "--worker-id=plain-worker",
+        ],
+        cwd=SANDBOX_DIR,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         result = record_execution.enqueue(seconds=30)

@@ -68,10 +68,15 @@ def test_a_task_running_too_long_is_reported():
 def test_the_command_prints_ok_or_fails(capsys):
     call_command("tasks_health")
     assert capsys.readouterr().out.splitlines() == [
-        "READY (due): 0, oldest waiting -", "RUNNING: 0, longest running -", "OK"]
+        "READY (due): 0, oldest waiting -",
+        "RUNNING: 0, longest running -",
+        "OK",
+    ]
 
     age(add.enqueue(1, 2), enqueued_at=90)
-    with pytest.raises(CommandError, match=r"Unhealthy task queue\. 1 READY task\(s\) waited longer than 60 s"):
+    with pytest.raises(
+        CommandError, match=r"Unhealthy task queue\. 1 READY task\(s\) waited longer than 60 s"
+    ):
         call_command("tasks_health", "--max-wait", "60")
     call_command("tasks_health", "--max-wait", "120")
 

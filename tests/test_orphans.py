@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+
 from process_checks import alive, survivors
 
 OWNER = """
@@ -16,7 +17,6 @@ server = tasklab.Server().start()
 print(worker.pid, server.pid, flush=True)
 time.sleep(120)
 """
-
 
 
 @pytest.mark.parametrize("owner_signal", [signal.SIGKILL, signal.SIGTERM])

@@ -12,7 +12,9 @@ def test_it_enqueues_one_purge_with_its_days(capsys):
 
     row = DBTaskResult.objects.get()
     assert (row.task_path, row.args_kwargs) == (
-        "accounts.tasks.purge_stale_progress", {"args": [], "kwargs": {"days": 3}})
+        "accounts.tasks.purge_stale_progress",
+        {"args": [], "kwargs": {"days": 3}},
+    )
     assert capsys.readouterr().out == f"Enqueued purge_stale_progress(days=3): task {row.id}\n"
 
 

@@ -55,8 +55,18 @@ def test_create_database_gives_an_empty_database_django_can_use(postgres):
 
     subprocess.run([*manage, "migrate", "--verbosity=0"], cwd=sandbox, env=env, check=True, timeout=120)
     shown = subprocess.run(
-        [*manage, "shell", "-c", "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])"],
-        cwd=sandbox, env=env, capture_output=True, text=True, check=True, timeout=60,
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from django.db import connection; print(connection.vendor, connection.settings_dict['NAME'])",
+        ],
+        cwd=sandbox,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
 
     assert url.endswith("/pytest_fresh")
@@ -75,8 +85,9 @@ def test_stop_ends_the_server_and_deletes_its_data():
 
 
 def test_a_killed_owner_leaves_no_server_and_no_data_behind():
-    owner = subprocess.Popen([sys.executable, "-c", OWNER, postgres_bindir()],
-                             stdout=subprocess.PIPE, text=True)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, postgres_bindir()], stdout=subprocess.PIPE, text=True
+    )
     pid, folder = owner.stdout.readline().split()
     pid, folder = int(pid), Path(folder)
     assert not gone(pid)
@@ -95,10 +106,13 @@ def test_a_killed_owner_leaves_no_server_and_no_data_behind():
 def test_a_server_that_cannot_start_says_why_and_leaves_nothing_behind():
     pg = Postgres(bindir=postgres_bindir(), settings={"no_such_setting": "on"})
 
-    with pytest.raises(tasklab.ProcessStartError, match='unrecognized configuration parameter "no_such_setting"'):
+    with pytest.raises(
+        tasklab.ProcessStartError, match='unrecognized configuration parameter "no_such_setting"'
+    ):
         pg.start()
 
     assert not pg.running and pg.folder is not None and not pg.folder.exists()
+
 
 # -- the server as the scaling lesson (17) and the benchmarks use it ------------------------
 
@@ -153,8 +167,13 @@ def test_workers_on_postgresql_run_every_task_exactly_once():
     name = "pytest-postgres-scale-out"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKLAB_", "DJANGO_"))}
     try:
-        done = subprocess.run([sys.executable, "-c", SCALE_OUT.format(name=name)], env=env,
-                              capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            [sys.executable, "-c", SCALE_OUT.format(name=name)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     finally:
         import shutil
 
@@ -195,16 +214,20 @@ def test_manage_runs_a_command_on_one_of_its_databases(postgres):
 
 def _drop_sessions(postgres, database):
     with postgres.connect() as admin:
-        return len(admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = %s AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
-            [database],
-        ).fetchall())
+        return len(
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                [database],
+            ).fetchall()
+        )
 
 
 def _run_a_task(postgres, database, worker):
     task_id = postgres.manage("enqueue_purge_progress", "--days", "7", database=database).split()[-1]
-    worker.wait_for_log(f"Task id={task_id} path=accounts.tasks.purge_stale_progress state=SUCCESSFUL", timeout=20)
+    worker.wait_for_log(
+        f"Task id={task_id} path=accounts.tasks.purge_stale_progress state=SUCCESSFUL", timeout=20
+    )
 
 
 @pytest.mark.parametrize("health_checks", ["0", "1"])
@@ -212,8 +235,11 @@ def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgre
     database = f"pytest_dropped_{health_checks}"
     url = postgres.create_database(database)
     postgres.manage("migrate", "--verbosity=0", database=database)
-    env = {"TASKLAB_DATABASE_URL": url, "TASKLAB_CONN_MAX_AGE": "60",
-           "TASKLAB_CONN_HEALTH_CHECKS": health_checks}
+    env = {
+        "TASKLAB_DATABASE_URL": url,
+        "TASKLAB_CONN_MAX_AGE": "60",
+        "TASKLAB_CONN_HEALTH_CHECKS": health_checks,
+    }
 
     with tasklab.Worker(env=env) as worker:
         _run_a_task(postgres, database, worker)
@@ -223,5 +249,8 @@ def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgre
             assert worker.running and "Error" not in worker.log()
         else:
             assert worker.wait(10) == 1
-            assert worker.log().rstrip().endswith(
-                "OperationalError: terminating connection due to administrator command")
+            assert (
+                worker.log()
+                .rstrip()
+                .endswith("OperationalError: terminating connection due to administrator command")
+            )

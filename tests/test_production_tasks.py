@@ -68,7 +68,10 @@ def test_a_worker_retries_with_backoff_until_success(worker):
 
     attempts = list(DBTaskResult.objects.order_by("enqueued_at"))
     assert [(a.status, a.args_kwargs["kwargs"].get("attempt", 1)) for a in attempts] == [
-        ("FAILED", 1), ("FAILED", 2), ("SUCCESSFUL", 3)]
+        ("FAILED", 1),
+        ("FAILED", 2),
+        ("SUCCESSFUL", 3),
+    ]
     for previous, retry in zip(attempts, attempts[1:]):
         waited = retry.started_at - previous.started_at
         assert waited >= backoff(previous.args_kwargs["kwargs"].get("attempt", 1))
@@ -87,8 +90,12 @@ def test_inspect_context_sees_the_running_result(worker):
     result = tasks.inspect_context.enqueue()
     tasklab.watch(result, timeout=20)
     assert result.return_value == {
-        "attempt": 1, "id": result.id, "task": "inspect_context", "queue": "default",
-        "status": "RUNNING", "worker_ids": [worker.worker_id],
+        "attempt": 1,
+        "id": result.id,
+        "task": "inspect_context",
+        "queue": "default",
+        "status": "RUNNING",
+        "worker_ids": [worker.worker_id],
     }
 
 

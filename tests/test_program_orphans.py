@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from system_packages import postgres_bindir, redis_server_path
 from process_checks import alive, survivors
+from system_packages import postgres_bindir, redis_server_path
 
 OWNER = """
 import time

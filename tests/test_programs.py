@@ -8,7 +8,9 @@ from tasklab.programs import find_program
 
 def test_a_missing_program_says_how_to_install_it(monkeypatch):
     monkeypatch.setenv("PATH", "")
-    with pytest.raises(MissingProgram, match=r"redis-server is not installed .*sudo apt install redis-server"):
+    with pytest.raises(
+        MissingProgram, match=r"redis-server is not installed .*sudo apt install redis-server"
+    ):
         find_program("redis-server")
 
 

@@ -25,7 +25,9 @@ def redis():
 
 def rq_settings(redis):
     return override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "emails", "images"]}},
+        TASKS={
+            "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "emails", "images"]}
+        },
         RQ_QUEUES={q: {"URL": redis.url} for q in ["default", "emails", "images"]},
     )
 
@@ -41,7 +43,9 @@ def test_rq_workers_run_each_task_exactly_once(redis):
 
     assert [r.status.name for r in results] == ["SUCCESSFUL"] * 12
     assert [r.return_value for r in results] == [250] * 12
-    assert {order: charges()[order] - before[order] for order in range(1000, 1012)} == dict.fromkeys(range(1000, 1012), 1)
+    assert {order: charges()[order] - before[order] for order in range(1000, 1012)} == dict.fromkeys(
+        range(1000, 1012), 1
+    )
 
 
 def test_an_rq_worker_starts_with_the_sandboxs_tasks(redis):
@@ -63,8 +67,10 @@ def test_register_then_status_on_rq_through_the_real_server(redis, transactional
     class does not catch: the unknown ids answer 404 only because the view catches both.
     """
     with tasklab.Server(env=rq_env(redis)) as server:
-        reply = tasklab.http.post(f"{server.url}/register/",
-                                  {"username": "rqalice", "email": "rqalice@example.com", "password": "secret123"})
+        reply = tasklab.http.post(
+            f"{server.url}/register/",
+            {"username": "rqalice", "email": "rqalice@example.com", "password": "secret123"},
+        )
         assert reply.status == 200, reply.text
         task_id = reply.text.rsplit(" ", 1)[1]
         assert re.fullmatch(r"[A-Za-z0-9]{32}", task_id), reply.text  # RQ's ids, not UUIDs
@@ -75,13 +81,24 @@ def test_register_then_status_on_rq_through_the_real_server(redis, transactional
 
         unknown = {
             task_id: tasklab.http.get(f"{server.url}/task/{task_id}/")
-            for task_id in ("05131955-6651-40e2-9feb-a9ee0c0cd87b", "d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4", "not-a-task-id")
+            for task_id in (
+                "05131955-6651-40e2-9feb-a9ee0c0cd87b",
+                "d3Lw462fPX3rEwTC0YJfn76mjc8ZlEr4",
+                "not-a-task-id",
+            )
         }
 
-    assert (before.status, before.json()) == (200, {"id": task_id, "status": "READY", "finished": False, "attempts": 0})
-    assert (after.status, after.json()) == (200, {"id": task_id, "status": "SUCCESSFUL", "finished": True, "attempts": 1})
+    assert (before.status, before.json()) == (
+        200,
+        {"id": task_id, "status": "READY", "finished": False, "attempts": 0},
+    )
+    assert (after.status, after.json()) == (
+        200,
+        {"id": task_id, "status": "SUCCESSFUL", "finished": True, "attempts": 1},
+    )
     assert {i: (r.status, r.content_type, r.json()["error"]) for i, r in unknown.items()} == dict.fromkeys(
-        unknown, (404, "application/json", "Task not found"))
+        unknown, (404, "application/json", "Task not found")
+    )
     assert [i for i, r in unknown.items() if "hint" in r.json()] == ["not-a-task-id"]
 
 

@@ -24,17 +24,28 @@ def project(tmp_path_factory):
 
 def test_startproject_writes_the_seeds_layout_with_mailers_and_no_tasks(project):
     assert project.tree().splitlines() == [
-        "accounts/__init__.py", "accounts/admin.py", "accounts/apps.py",
-        "accounts/migrations/__init__.py", "accounts/models.py", "accounts/tests.py",
-        "accounts/views.py", "manage.py", "taskdemo/__init__.py", "taskdemo/asgi.py",
-        "taskdemo/settings.py", "taskdemo/urls.py", "taskdemo/wsgi.py",
+        "accounts/__init__.py",
+        "accounts/admin.py",
+        "accounts/apps.py",
+        "accounts/migrations/__init__.py",
+        "accounts/models.py",
+        "accounts/tests.py",
+        "accounts/views.py",
+        "manage.py",
+        "taskdemo/__init__.py",
+        "taskdemo/asgi.py",
+        "taskdemo/settings.py",
+        "taskdemo/urls.py",
+        "taskdemo/wsgi.py",
     ]
     assert "MAILERS = {" in project.original_settings
     assert "TASKS" not in project.original_settings
 
 
 def test_its_own_apps_win_over_the_sandboxs(project):
-    shown = project.manage("shell", "-c", "import accounts, taskdemo; print(accounts.__file__, taskdemo.__file__)")
+    shown = project.manage(
+        "shell", "-c", "import accounts, taskdemo; print(accounts.__file__, taskdemo.__file__)"
+    )
     assert shown.ok, shown.text
     assert shown.lines[-1] == "accounts/__init__.py taskdemo/__init__.py"
 
@@ -69,7 +80,9 @@ def test_the_fixed_settings_migrate_the_database_backend(project):
 def test_changing_text_that_is_not_there_changes_nothing(project):
     before = project.settings.read_text()
 
-    with pytest.raises(ValueError, match="'EMAIL_BACKEND' is not in taskdemo/settings.py: nothing was changed"):
+    with pytest.raises(
+        ValueError, match="'EMAIL_BACKEND' is not in taskdemo/settings.py: nothing was changed"
+    ):
         project.change_settings("EMAIL_BACKEND", "")
 
     assert project.settings.read_text() == before

@@ -23,7 +23,11 @@ def run_setup(name):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKLAB_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "-c", SCRIPT.format(name=name)],
-        env=env, capture_output=True, text=True, timeout=60, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
 
 

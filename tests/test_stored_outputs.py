@@ -2,13 +2,14 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from tasklab.paths import REPO_DIR
 
-NOTEBOOKS = sorted(p for p in (REPO_DIR / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (REPO_DIR / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 # An absolute path that leads into a checkout: /anything/sandbox_project/, /anything/.venv/ ...
 # (no '/' inside a component, so the pattern cannot backtrack for ever on a long line)
 CHECKOUT_PATH = re.compile(r"""(?<![\w.-])(?:/[^\s"':/]+)+/(?:sandbox_project|notebooks|\.venv)/""")
@@ -31,7 +32,9 @@ def stored_text(notebook):
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO_DIR)))
 def test_no_stored_output_shows_a_checkout_path(notebook):
     leaks = [
-        m.group(0) for text in stored_text(notebook) for m in CHECKOUT_PATH.finditer(text)
+        m.group(0)
+        for text in stored_text(notebook)
+        for m in CHECKOUT_PATH.finditer(text)
         if not m.group(0).startswith(EXAMPLE_PATHS)
     ]
     assert not leaks, (
@@ -50,11 +53,17 @@ def test_the_check_finds_a_leak(tmp_path):
 def test_relative_paths_rewrites_stored_outputs(tmp_path):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("relative_paths", REPO_DIR / "scripts" / "relative_paths.py")
+    spec = importlib.util.spec_from_file_location(
+        "relative_paths", REPO_DIR / "scripts" / "relative_paths.py"
+    )
     relative_paths = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(relative_paths)
     notebook = tmp_path / "n.ipynb"
-    output = {"output_type": "stream", "name": "stdout", "text": [f"Writing {REPO_DIR}/sandbox_project/var/x.py\n"]}
+    output = {
+        "output_type": "stream",
+        "name": "stdout",
+        "text": [f"Writing {REPO_DIR}/sandbox_project/var/x.py\n"],
+    }
     notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output], "source": []}]}))
 
     assert relative_paths.rewrite(notebook)
@@ -74,9 +83,12 @@ def test_the_nbval_sanitizer_turns_a_fresh_runs_paths_into_the_stored_ones():
     def sanitize(text):
         return rule.sub(config[section]["replace"].replace("\\1", r"\1"), text)
 
-    for stored in ("Writing sandbox_project/var/notebooks/14-testing-tasks/test_signup.py",
-                   'File ".venv/lib/python3.12/site-packages/django/tasks/base.py", line 1'):
+    for stored in (
+        "Writing sandbox_project/var/notebooks/14-testing-tasks/test_signup.py",
+        'File ".venv/lib/python3.12/site-packages/django/tasks/base.py", line 1',
+    ):
         fresh = stored.replace("sandbox_project/", f"{REPO_DIR}/sandbox_project/", 1).replace(
-            '".venv/', f'"{REPO_DIR}/.venv/', 1)
+            '".venv/', f'"{REPO_DIR}/.venv/', 1
+        )
         assert fresh != stored
         assert sanitize(fresh) == sanitize(stored) == stored

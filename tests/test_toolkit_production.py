@@ -26,8 +26,11 @@ def test_wait_for_gives_up_at_once_on_a_task_that_finished_otherwise(worker):
 
 def test_wait_for_says_when_no_worker_picks_a_task_up(transactional_db):
     result = add.enqueue(1, 2)
-    with pytest.raises(tasklab.StatusNotReached, match=r"still READY after 0.2 s, not RUNNING\. "
-                       r"Is a worker running that serves the queue 'default'\?"):
+    with pytest.raises(
+        tasklab.StatusNotReached,
+        match=r"still READY after 0.2 s, not RUNNING\. "
+        r"Is a worker running that serves the queue 'default'\?",
+    ):
         tasklab.wait_for(result, "running", timeout=0.2)
 
 
@@ -40,7 +43,8 @@ def test_run_pytest_reports_counts_by_outcome(tmp_path, monkeypatch):
     monkeypatch.setenv("PY_COLORS", "1")  # as Jupyter's environment may ask
     monkeypatch.setenv("COLUMNS", "40")
     test_file = tmp_path / "test_sample.py"
-    test_file.write_text(textwrap.dedent("""
+    test_file.write_text(
+        textwrap.dedent("""
         from accounts.tasks import add
 
         def test_passes():
@@ -48,7 +52,8 @@ def test_run_pytest_reports_counts_by_outcome(tmp_path, monkeypatch):
 
         def test_fails():
             assert add.call(1, 2) == 4
-    """))
+    """)
+    )
 
     run = tasklab.run_pytest(test_file, "-q")
 
@@ -56,7 +61,9 @@ def test_run_pytest_reports_counts_by_outcome(tmp_path, monkeypatch):
     assert run.counts == {"failed": 1, "passed": 1}
     assert str(run) == "pytest exit code 1: 1 failed, 1 passed"
     assert "\x1b[" not in run.output, "plain text, no colour codes"
-    assert "FAILED test_sample.py::test_fails - AssertionError: assert 3 == 4\n" in run.output, "not cut short"
+    assert "FAILED test_sample.py::test_fails - AssertionError: assert 3 == 4\n" in run.output, (
+        "not cut short"
+    )
 
 
 def test_run_pytest_says_when_the_file_is_missing(tmp_path):
@@ -93,10 +100,15 @@ print(early.status, early.errors[0].exception_class_path, late.status)
 def test_a_separate_queue_database_is_not_covered_by_the_datas_transaction():
     try:
         completed = subprocess.run(
-            [sys.executable, "-c", SEPARATE_QUEUE], cwd=SANDBOX_DIR,
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "-c", SEPARATE_QUEUE],
+            cwd=SANDBOX_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     finally:
         shutil.rmtree(SANDBOX_DIR / "var" / "notebooks" / "test-separate-queue", ignore_errors=True)
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.splitlines()[-1] == "FAILED django.contrib.auth.models.User.DoesNotExist SUCCESSFUL"
+    assert (
+        completed.stdout.splitlines()[-1] == "FAILED django.contrib.auth.models.User.DoesNotExist SUCCESSFUL"
+    )

@@ -24,7 +24,9 @@ def test_waits_for_the_workers_last_line_about_a_task(worker):
 
 
 def test_a_line_that_never_comes_times_out_with_the_log_tail(worker):
-    with pytest.raises(tasklab.TasklabError, match=r"(?s)has not printed 'no such line' after 0.2 s.*Starting worker"):
+    with pytest.raises(
+        tasklab.TasklabError, match=r"(?s)has not printed 'no such line' after 0.2 s.*Starting worker"
+    ):
         worker.wait_for_log("no such line", timeout=0.2)
 
 

@@ -75,18 +75,27 @@ def test_stop_kills_a_worker_that_does_not_stop_in_time(transactional_db):
 
 
 def test_a_typo_in_a_queue_name_is_refused_before_starting(transactional_db):
-    with pytest.raises(tasklab.UnknownQueue, match="No queue named 'emials'.*declared: default, emails, images"):
+    with pytest.raises(
+        tasklab.UnknownQueue, match="No queue named 'emials'.*declared: default, emails, images"
+    ):
         tasklab.Worker(queues=["emials"])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"env": {"DJANGO_SETTINGS_MODULE": "taskdemo.no_such_settings"}},
-         "ModuleNotFoundError: No module named 'taskdemo.no_such_settings'"),
-        ({"backend": "no_such_backend"}, "argument --backend: The connection 'no_such_backend' doesn't exist."),
-        ({"env": {"TASKLAB_DATABASE_URL": "sqlite:///{tmp}/empty.sqlite3"}},
-         "has unapplied migrations (accounts, admin, auth, contenttypes, django_tasks_database, sessions)"),
+        (
+            {"env": {"DJANGO_SETTINGS_MODULE": "taskdemo.no_such_settings"}},
+            "ModuleNotFoundError: No module named 'taskdemo.no_such_settings'",
+        ),
+        (
+            {"backend": "no_such_backend"},
+            "argument --backend: The connection 'no_such_backend' doesn't exist.",
+        ),
+        (
+            {"env": {"TASKLAB_DATABASE_URL": "sqlite:///{tmp}/empty.sqlite3"}},
+            "has unapplied migrations (accounts, admin, auth, contenttypes, django_tasks_database, sessions)",
+        ),
         ({"interval": -1}, "argument --interval: Must be zero or greater"),
     ],
     ids=["bad settings", "unknown backend", "missing migrations", "bad flag"],

@@ -16,7 +16,9 @@ def logged(worker):
     with worker:
         first = sync_exchange_rates.enqueue(failures=1, max_attempts=2)
         tasklab.watch(first, timeout=20)
-        retry = DBTaskResult.objects.filter(task_path=first.task.module_path).latest("enqueued_at").task_result
+        retry = (
+            DBTaskResult.objects.filter(task_path=first.task.module_path).latest("enqueued_at").task_result
+        )
         tasklab.watch(retry, timeout=20)
     assert (first.status, retry.status) == ("FAILED", "SUCCESSFUL")
     return worker.log()

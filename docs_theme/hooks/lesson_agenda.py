@@ -36,9 +36,7 @@ def on_page_markdown(markdown, page, config, files):
         total += minutes
         label = title.replace("|", r"\|")
         rows.append(f"| [{label}]({posixpath.relpath(path, here)}) | {minutes} min |")
-    table = "\n".join(
-        ["| Lesson | Time |", "|---|---:|", *rows, f"| **Total** | **{_hours(total)}** |"]
-    )
+    table = "\n".join(["| Lesson | Time |", "|---|---:|", *rows, f"| **Total** | **{_hours(total)}** |"])
     return markdown.replace(MARKER, table)
 
 

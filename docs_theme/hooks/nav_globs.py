@@ -47,6 +47,5 @@ def _matches(pattern, pages):
     return [
         page
         for page in pages
-        if posixpath.dirname(page) == folder
-        and fnmatch.fnmatchcase(posixpath.basename(page), name)
+        if posixpath.dirname(page) == folder and fnmatch.fnmatchcase(posixpath.basename(page), name)
     ]

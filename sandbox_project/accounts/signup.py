@@ -49,6 +49,4 @@ def signup_queued(request):
         return problem
     # The user's row is committed above (autocommit), so a worker can always find it.
     result = send_welcome_email_slowly.enqueue(user_email=user.email, username=user.username)
-    return HttpResponse(
-        f"Welcome, {user.username}! Your welcome email is on its way. Task ID: {result.id}"
-    )
+    return HttpResponse(f"Welcome, {user.username}! Your welcome email is on its way. Task ID: {result.id}")

@@ -38,9 +38,7 @@ def start(request):
 
     steps = form.cleaned_data["steps"]
     if form.cleaned_data["fail"]:
-        result = process_then_fail.enqueue(
-            steps=steps, step_seconds=STEP_SECONDS, fail_after=steps // 2
-        )
+        result = process_then_fail.enqueue(steps=steps, step_seconds=STEP_SECONDS, fail_after=steps // 2)
     else:
         result = process_with_progress.enqueue(steps=steps, step_seconds=STEP_SECONDS)
     _remember(request, result.id)

@@ -32,11 +32,7 @@ def _form_errors_as_text(form):
     """One line per problem, naming the field, e.g. 'email: Enter a valid email address.'"""
     if any(e.code == "unique" for e in form.errors.as_data().get("username", [])):
         return DUPLICATE_USERNAME
-    return "\n".join(
-        f"{field}: {message}"
-        for field, messages in form.errors.items()
-        for message in messages
-    )
+    return "\n".join(f"{field}: {message}" for field, messages in form.errors.items() for message in messages)
 
 
 # Exempt from CSRF so that curl can call it; a form in a browser keeps CSRF on (lesson 8).
@@ -49,7 +45,8 @@ def register(request):
         return HttpResponse(
             "Send form fields, not JSON, e.g. curl -d username=alice -d email=alice@example.com "
             "-d password=secret123 http://127.0.0.1:8000/register/",
-            status=400, content_type="text/plain",
+            status=400,
+            content_type="text/plain",
         )
     form = RegistrationForm(request.POST)
     if not form.is_valid():

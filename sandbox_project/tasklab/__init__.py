@@ -1,10 +1,10 @@
 """The lab toolkit: the plumbing that keeps the lessons' cells as short as a project's own snippets.
 
-    import tasklab
-    lab = tasklab.setup("06-the-worker")      # a fresh database for this notebook
-    with tasklab.Worker(queues=["default"]) as worker:
-        result = send_welcome_email.enqueue(...)
-        tasklab.watch(result)
+import tasklab
+lab = tasklab.setup("06-the-worker")      # a fresh database for this notebook
+with tasklab.Worker(queues=["default"]) as worker:
+    result = send_welcome_email.enqueue(...)
+    tasklab.watch(result)
 """
 
 from . import browser, http, postgres
@@ -46,6 +46,7 @@ __all__ = [
     "async_safety_on",
     "browser",
     "http",
+    "postgres",
     "run_pytest",
     "setup",
     "start_project",

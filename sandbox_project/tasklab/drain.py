@@ -118,7 +118,9 @@ def drain(tasks=1000, workers=2, *, interval=0.1):
         exit_codes=exit_codes,
         locked_errors=sum(text.count("database is locked") for text in [*logs, *failed_errors]),
         tracebacks=sum(log.count("Traceback (most recent call last)") for log in logs),
-        runs_per_worker=dict(sorted(Counter(TaskExecution.objects.values_list("worker_id", flat=True)).items())),
+        runs_per_worker=dict(
+            sorted(Counter(TaskExecution.objects.values_list("worker_id", flat=True)).items())
+        ),
     )
 
 
@@ -138,7 +140,11 @@ def _describe(connection):
         with connection.cursor() as cursor:
             mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
         return f"SQLite ({mode.upper()})"
-    return f"PostgreSQL {connection.pg_version // 10000}" if connection.vendor == "postgresql" else connection.vendor
+    return (
+        f"PostgreSQL {connection.pg_version // 10000}"
+        if connection.vendor == "postgresql"
+        else connection.vendor
+    )
 
 
 def main(argv=None):

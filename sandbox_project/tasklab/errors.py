@@ -14,8 +14,7 @@ class ProcessStartError(TasklabError):
         self.log_tail = log_tail
         self.log_path = log_path
         super().__init__(
-            f"{what} could not start: {reason}\n"
-            f"--- last lines of its log ({log_path}) ---\n{log_tail}"
+            f"{what} could not start: {reason}\n--- last lines of its log ({log_path}) ---\n{log_tail}"
         )
 
 

@@ -37,7 +37,7 @@ def parse(argv):
     parser.add_argument("--user", help="run the program as this user (needs root)")
     parser.add_argument("--remove", help="a folder to delete once the program has exited")
     args = parser.parse_args(argv[:split])
-    args.program = argv[split + 1:]
+    args.program = argv[split + 1 :]
     if not args.program:
         parser.error("no program given after --")
     return args

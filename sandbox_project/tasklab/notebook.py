@@ -28,7 +28,9 @@ class Lab:
         import django
         from django.conf import settings
 
-        database = f"PostgreSQL database {self.database}" if self.postgres else f"database {shown(self.database)}"
+        database = (
+            f"PostgreSQL database {self.database}" if self.postgres else f"database {shown(self.database)}"
+        )
         text = (
             f"Lab {self.name!r} ready: Django {django.get_version()}, "
             f"task backend {settings.TASKS['default']['BACKEND']}, "
@@ -115,8 +117,15 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
     if queue_database:
         call_command("migrate", database="queue", verbosity=0)
 
-    lab = Lab(name=name, dir=lab_dir, database=database, log_dir=log_dir,
-              queue_database=queue_database, postgres=postgres, bulk_backend=bulk_backend)
+    lab = Lab(
+        name=name,
+        dir=lab_dir,
+        database=database,
+        log_dir=log_dir,
+        queue_database=queue_database,
+        postgres=postgres,
+        bulk_backend=bulk_backend,
+    )
     if not quiet:
         print(lab)
     return lab

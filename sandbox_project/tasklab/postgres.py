@@ -132,8 +132,13 @@ class Postgres(ManagedProcess):
         env.pop("TASKLAB_QUEUE_DATABASE_URL", None)  # one database: this one
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a notebook's reason, not a command's
         done = subprocess.run(
-            [sys.executable, "manage.py", *map(str, args)], cwd=SANDBOX_DIR, env=env,
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            [sys.executable, "manage.py", *map(str, args)],
+            cwd=SANDBOX_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         output = done.stdout + done.stderr
         if done.returncode != 0:
@@ -148,8 +153,12 @@ class Postgres(ManagedProcess):
         import psycopg
 
         return psycopg.connect(
-            host="127.0.0.1", port=self.port, user="postgres",
-            dbname=database or self.database, autocommit=True, connect_timeout=10,
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname=database or self.database,
+            autocommit=True,
+            connect_timeout=10,
         )
 
     @property
@@ -186,28 +195,47 @@ class Postgres(ManagedProcess):
             account = pwd.getpwnam("postgres")
             os.chown(self.folder, account.pw_uid, account.pw_gid)
         command = [
-            *as_postgres, str(self.bindir / "initdb"), "--pgdata", str(self.folder / "data"),
-            "--username=postgres", "--auth=trust", "--encoding=UTF8", "--no-sync",
+            *as_postgres,
+            str(self.bindir / "initdb"),
+            "--pgdata",
+            str(self.folder / "data"),
+            "--username=postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--no-sync",
         ]
         done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True)
         if done.returncode != 0:
             output = (done.stdout + done.stderr).strip()
             raise ProcessStartError(
-                "PostgreSQL's initdb", f"it exited with code {done.returncode}.",
-                output, " ".join(command),
+                "PostgreSQL's initdb",
+                f"it exited with code {done.returncode}.",
+                output,
+                " ".join(command),
             )
 
     def argv(self, owner_fd):
         server = [
-            *_run_as_postgres_user(), str(self.bindir / "postgres"),
-            "-D", str(self.folder / "data"), "-p", str(self.port), "-k", str(self.folder),
+            *_run_as_postgres_user(),
+            str(self.bindir / "postgres"),
+            "-D",
+            str(self.folder / "data"),
+            "-p",
+            str(self.port),
+            "-k",
+            str(self.folder),
         ]
         for name, value in self.settings.items():
             server += ["-c", f"{name}={value}"]
         return [
-            sys.executable, "-m", "tasklab.guarded_program", str(owner_fd),
+            sys.executable,
+            "-m",
+            "tasklab.guarded_program",
+            str(owner_fd),
             "--stop-signal=SIGINT",  # PostgreSQL's "fast shutdown"
-            f"--remove={self.folder}", "--", *server,
+            f"--remove={self.folder}",
+            "--",
+            *server,
         ]
 
     def is_ready(self):

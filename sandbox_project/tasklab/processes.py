@@ -75,9 +75,7 @@ class ManagedProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.extra_env}
         # The kernel's reason for this flag does not apply to a worker: it runs no event loop.
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(SANDBOX_DIR), env.get("PYTHONPATH")) if p
-        )
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SANDBOX_DIR), env.get("PYTHONPATH")) if p)
         with open(self.log_path, "wb") as log:
             self.popen = subprocess.Popen(
                 self.argv(read_end),

@@ -79,9 +79,11 @@ def find_stuck(*, older_than, include_unknown=False, backend="default"):
 
     threshold = _as_timedelta(older_than)
     now = timezone.now()
-    rows = DBTaskResult.objects.running().filter(
-        backend_name=backend, started_at__lte=now - threshold
-    ).order_by("started_at")
+    rows = (
+        DBTaskResult.objects.running()
+        .filter(backend_name=backend, started_at__lte=now - threshold)
+        .order_by("started_at")
+    )
     wanted = {registry.GONE, registry.UNKNOWN} if include_unknown else {registry.GONE}
     stuck = []
     for row in rows:

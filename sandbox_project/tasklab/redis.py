@@ -21,10 +21,14 @@ class Redis(ProgramProcess):
         self.port = port or free_port()
         program = [
             find_program("redis-server"),
-            "--bind", "127.0.0.1",
-            "--port", str(self.port),
-            "--save", "",
-            "--appendonly", "no",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ]
         super().__init__(program, log_dir() / f"redis-{self.port}.log")
 

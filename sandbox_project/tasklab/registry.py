@@ -34,8 +34,12 @@ def card_path(worker_id):
 
 def register(worker_id, pid=None):
     """Record that `worker_id` runs as `pid` (default: this process) on this host."""
-    card = {"worker_id": worker_id, "host": socket.gethostname(), "pid": pid or os.getpid(),
-            "started": time.time()}
+    card = {
+        "worker_id": worker_id,
+        "host": socket.gethostname(),
+        "pid": pid or os.getpid(),
+        "started": time.time(),
+    }
     path = card_path(worker_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(card))

@@ -27,8 +27,17 @@ class RQWorker(ManagedProcess):
 
     what = "The RQ worker"
 
-    def __init__(self, redis, queues=("default",), *, name=None, skip_checks=False,
-                 burst=False, worker_class=None, env=None):
+    def __init__(
+        self,
+        redis,
+        queues=("default",),
+        *,
+        name=None,
+        skip_checks=False,
+        burst=False,
+        worker_class=None,
+        env=None,
+    ):
         self.queues = [queues] if isinstance(queues, str) else list(queues)
         self.name = name or f"rq-worker-{next(_numbers)}"
         command = ["rqworker", "--job-class", "django_tasks_rq.Job", f"--name={self.name}"]

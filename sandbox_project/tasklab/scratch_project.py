@@ -75,8 +75,9 @@ class ScratchProject:
     # -- running commands --------------------------------------------------------------
     def manage(self, *args, timeout=COMMAND_TIMEOUT):
         """`python manage.py ARGS` in the project folder, as a learner would type it."""
-        return run(self.dir, [sys.executable, "manage.py", *args],
-                   f"python manage.py {' '.join(args)}", timeout)
+        return run(
+            self.dir, [sys.executable, "manage.py", *args], f"python manage.py {' '.join(args)}", timeout
+        )
 
     def startapp(self, name):
         """`python manage.py startapp NAME`, run as the same `django-admin startapp NAME`."""
@@ -107,7 +108,9 @@ class ScratchProject:
             difflib.unified_diff(
                 self.original_settings.splitlines(keepends=True),
                 self.settings.read_text().splitlines(keepends=True),
-                f"{path} (as generated)", f"{path} (now)", n=1,
+                f"{path} (as generated)",
+                f"{path} (now)",
+                n=1,
             )
         )
 
@@ -145,8 +148,14 @@ def run(folder, argv, shown_as, timeout=COMMAND_TIMEOUT):
     env["PYTHONUNBUFFERED"] = "1"  # keep stdout and stderr in the order they happened
     try:
         done = subprocess.run(
-            argv, cwd=folder, env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+            argv,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired as late:
         output = late.stdout or ""  # bytes, even with text=True

@@ -15,9 +15,7 @@ def wait_for(result, status, *, timeout=30.0, poll=0.02):
 
     status = str(status).upper()
     if status not in TaskResultStatus.values:
-        raise ValueError(
-            f"{status!r} is not a task status: use one of {', '.join(TaskResultStatus.values)}."
-        )
+        raise ValueError(f"{status!r} is not a task status: use one of {', '.join(TaskResultStatus.values)}.")
     deadline = time.monotonic() + timeout
     while True:
         result.refresh()

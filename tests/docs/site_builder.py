@@ -15,9 +15,21 @@ def run_strict_build(config_file, site_dir):
     # Material's notice that MkDocs 1.x is no longer maintained: we pin mkdocs<2 knowingly.
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict",
-         "--config-file", str(config_file), "--site-dir", str(site_dir)],
-        cwd=config_file.parent, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(config_file),
+            "--site-dir",
+            str(site_dir),
+        ],
+        cwd=config_file.parent,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
 

@@ -19,7 +19,8 @@ SUMMARY = "Stuck? Open this after you have tried"
 def folded_tips(notebook):
     """The markdown of each <details> block in the notebook: what its page must fold."""
     return [
-        cell.source for cell in notebook.cells
+        cell.source
+        for cell in notebook.cells
         if cell.cell_type == "markdown" and cell.source.lstrip().startswith("<details>")
     ]
 
@@ -30,9 +31,10 @@ def test_stuck_is_folded_and_opens_on_a_click(site_page, source):
     written = folded_tips(notebook)
     assert len(written) == 1, f"{source.name}: one folded Stuck? section, under the check"
     cells = [c.cell_type + ("-check" if "exercise.check(" in c.source else "") for c in notebook.cells]
-    assert cells[cells.index("code-check") + 1] == "markdown" and notebook.cells[cells.index("code-check") + 1].source == written[0], (
-        f"{source.name}: Stuck? must come right after the check, not under a task"
-    )
+    assert (
+        cells[cells.index("code-check") + 1] == "markdown"
+        and notebook.cells[cells.index("code-check") + 1].source == written[0]
+    ), f"{source.name}: Stuck? must come right after the check, not under a task"
 
     visit(site_page, url_path(source))
     details = site_page.locator(".jp-MarkdownCell details")

@@ -55,9 +55,7 @@ def test_lessons_and_exercises_join_the_menu_in_order_and_solutions_stay_out(pro
     write_notebook(notebooks / "02-second.ipynb", "2. Second", "Second.")
     write_notebook(notebooks / "exercises" / "01-try.ipynb", "Exercise 1", "Try it.")
     write_notebook(notebooks / "solutions" / "01-try.ipynb", "Solution 1", "Zanzibarsecret.")
-    write_notebook(
-        notebooks / "exercises" / "solutions" / "01-try.ipynb", "Solution", "Zanzibarsecret."
-    )
+    write_notebook(notebooks / "exercises" / "solutions" / "01-try.ipynb", "Solution", "Zanzibarsecret.")
 
     site = build_site(project / "mkdocs.yml", project / "site")
 

@@ -110,9 +110,7 @@ def assert_footer_links(page, path):
 
 
 def test_the_site_publishes_exactly_the_expected_pages(site_dir):
-    built = {
-        p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
-    }
+    built = {p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")}
     built = {"" if p == "./" else p for p in built}
     expected = {url_path(s) for s in [*MARKDOWN_PAGES, *LESSONS, *EXERCISES]}
     assert built == expected
@@ -231,12 +229,12 @@ def test_the_agenda_lists_every_lesson_with_its_time(site_page, path):
         notebook = nbformat.read(lesson, as_version=4)
         assert link.inner_text() == first_heading(notebook)
         assert link.locator("a").evaluate("a => a.href") == site_page.site_url + url_path(lesson)
-        announced = re.search(rf"Time:?\*\*[^\n]*?\b{minutes_of(time.inner_text())} min",
-                              notebook.cells[0].source)
+        announced = re.search(
+            rf"Time:?\*\*[^\n]*?\b{minutes_of(time.inner_text())} min", notebook.cells[0].source
+        )
         assert announced, f"{lesson.name}: the agenda shows {time.inner_text()!r}"
     total = rows.last.locator("td").last.inner_text()
-    assert minutes_of(total) == sum(minutes_of(r.locator("td").last.inner_text())
-                                    for r in rows.all()[:-1])
+    assert minutes_of(total) == sum(minutes_of(r.locator("td").last.inner_text()) for r in rows.all()[:-1])
     assert_clean(site_page, path)
 
 
@@ -317,7 +315,8 @@ def test_every_page_footer_names_the_licences(site_dir):
     """A course author must see what they may reuse, on whichever page they land."""
     pages = sorted(site_dir.rglob("index.html"))
     missing = [
-        str(p.relative_to(site_dir)) for p in pages
+        str(p.relative_to(site_dir))
+        for p in pages
         if not re.search(r'class="md-copyright".*?CC BY 4\.0.*?BSD 3-Clause', p.read_text(), re.S)
     ]
     assert pages and missing == []

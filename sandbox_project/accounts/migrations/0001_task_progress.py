@@ -4,23 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TaskProgress',
+            name="TaskProgress",
             fields=[
-                ('task_id', models.UUIDField(primary_key=True, serialize=False)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("task_id", models.UUIDField(primary_key=True, serialize=False)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'task progress',
+                "verbose_name_plural": "task progress",
             },
         ),
     ]

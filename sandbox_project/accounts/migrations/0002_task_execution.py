@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_task_progress'),
+        ("accounts", "0001_task_progress"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TaskExecution',
+            name="TaskExecution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.UUIDField(db_index=True)),
-                ('worker_id', models.CharField(max_length=64)),
-                ('pid', models.PositiveIntegerField()),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_id", models.UUIDField(db_index=True)),
+                ("worker_id", models.CharField(max_length=64)),
+                ("pid", models.PositiveIntegerField()),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

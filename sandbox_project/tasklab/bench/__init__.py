@@ -27,12 +27,31 @@ from .systems import FULL, QUICK, SYSTEMS, TUNING
 
 RESULTS_DIR = VAR_DIR / "bench"
 
-__all__ = ["FULL", "QUICK", "RESULTS_DIR", "SYSTEMS", "TUNING", "chart", "conclusions",
-           "measure", "save", "saved", "tables"]
+__all__ = [
+    "FULL",
+    "QUICK",
+    "RESULTS_DIR",
+    "SYSTEMS",
+    "TUNING",
+    "chart",
+    "conclusions",
+    "measure",
+    "save",
+    "saved",
+    "tables",
+]
 
 
-def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, workers=None, measures=MEASURES,
-            workdir=None, echo=None):
+def measure(
+    systems=tuple(SYSTEMS),
+    *,
+    quick=True,
+    tasks=None,
+    workers=None,
+    measures=MEASURES,
+    workdir=None,
+    echo=None,
+):
     """Measure the queue `systems` (names in SYSTEMS); returns the figures as a dict.
 
     quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead;
@@ -43,8 +62,9 @@ def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, workers=None, mea
 
     unknown = [name for name in systems if name not in SYSTEMS]
     if unknown:
-        raise ValueError(f"No system named {', '.join(map(repr, unknown))}; "
-                         f"choose from: {', '.join(SYSTEMS)}.")
+        raise ValueError(
+            f"No system named {', '.join(map(repr, unknown))}; choose from: {', '.join(SYSTEMS)}."
+        )
     sizes = QUICK if quick else FULL
     if tasks:
         sizes = sizes.with_tasks(tasks)
@@ -52,8 +72,7 @@ def measure(systems=tuple(SYSTEMS), *, quick=True, tasks=None, workers=None, mea
         sizes = replace(sizes, workers=tuple(workers))
     if workdir is None and os.environ.get("TASKLAB_LOG_DIR"):
         workdir = Path(os.environ["TASKLAB_LOG_DIR"]).parent / "bench"
-    return {**about(quick, sizes),
-            "queues": queues.run(systems, sizes, measures, workdir=workdir, echo=echo)}
+    return {**about(quick, sizes), "queues": queues.run(systems, sizes, measures, workdir=workdir, echo=echo)}
 
 
 def about(quick, sizes):
@@ -64,10 +83,17 @@ def about(quick, sizes):
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             pass
-    return {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "quick": quick,
-            "sizes": sizes.as_dict(),
-            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                        "python": platform.python_version(), "packages": versions}}
+    return {
+        "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "quick": quick,
+        "sizes": sizes.as_dict(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "packages": versions,
+        },
+    }
 
 
 def chart(figures, title=None):
@@ -84,8 +110,9 @@ def save(figures, directory=RESULTS_DIR, stem="results"):
     paths[0].write_text(json.dumps(figures, indent=2) + "\n")
     if figures.get("queues"):
         paths.append(directory / f"{stem}.png")
-        chart(figures, title=f"django.tasks and its peers on {figures['machine']['cpus']} CPU cores"
-              ).savefig(paths[1], dpi=110)
+        chart(figures, title=f"django.tasks and its peers on {figures['machine']['cpus']} CPU cores").savefig(
+            paths[1], dpi=110
+        )
     return paths
 
 

@@ -9,11 +9,15 @@ from .systems import FULL, QUICK
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m tasklab.bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="small runs that finish in a minute or two (figures are rougher)")
+    parser.add_argument(
+        "--quick", action="store_true", help="small runs that finish in a minute or two (figures are rougher)"
+    )
     parser.add_argument("--only", choices=["queues", "tutorial"], help="run one half only")
-    parser.add_argument("--systems", default=",".join(SYSTEMS),
-                        help=f"comma-separated queue systems to measure (default: all of {', '.join(SYSTEMS)})")
+    parser.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help=f"comma-separated queue systems to measure (default: all of {', '.join(SYSTEMS)})",
+    )
     parser.add_argument("--tasks", type=int, help="tasks per run, instead of the quick or full size")
     parser.add_argument("--output", default=str(RESULTS_DIR), help="folder for the JSON and the chart")
     args = parser.parse_args(argv)
@@ -29,10 +33,17 @@ def main(argv):
     sizes = QUICK if args.quick else FULL
     figures = about(args.quick, sizes.with_tasks(args.tasks) if args.tasks else sizes)
     if args.only != "tutorial":
-        print(f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
-              flush=True)
-        figures["queues"] = measure(args.systems, quick=args.quick, tasks=args.tasks, workdir=f"{args.output}/work",
-                                    echo=lambda line: print(line, flush=True))["queues"]
+        print(
+            f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
+            flush=True,
+        )
+        figures["queues"] = measure(
+            args.systems,
+            quick=args.quick,
+            tasks=args.tasks,
+            workdir=f"{args.output}/work",
+            echo=lambda line: print(line, flush=True),
+        )["queues"]
     if args.only != "queues":
         from . import tutorial
 

@@ -125,8 +125,11 @@ class RQQueue:
 
         jobs = Job.fetch_many(list(handles), connection=self.redis)
         once = all(job is not None and job.get_status() == "finished" for job in jobs)
-        return [(job.started_at.timestamp(), job.ended_at.timestamp())
-                for job in jobs if job and job.started_at and job.ended_at], once
+        return [
+            (job.started_at.timestamp(), job.ended_at.timestamp())
+            for job in jobs
+            if job and job.started_at and job.ended_at
+        ], once
 
     def pickup(self, handle, sent):
         self.wait([handle], 60)
@@ -166,7 +169,11 @@ class CeleryQueue:
 
         def finished():
             nonlocal left
-            left = [i for i, r in zip(left, self._results(left)) if r is None or r["status"] not in ("SUCCESS", "FAILURE")]
+            left = [
+                i
+                for i, r in zip(left, self._results(left))
+                if r is None or r["status"] not in ("SUCCESS", "FAILURE")
+            ]
             return not left
 
         _wait_until(finished, timeout, f"{len(handles)} tasks")

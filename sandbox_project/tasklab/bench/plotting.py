@@ -8,12 +8,20 @@ def plot(queues, title=None):
     import matplotlib.pyplot as plt
 
     results = list(_ok(queues).values())
-    panels = [p for p, has in (("drain", any(r.get("drain") for r in results)),
-                               ("latency", any(r.get("latency") for r in results)),
-                               ("growth", any(r.get("growth") for r in results))) if has]
+    panels = [
+        p
+        for p, has in (
+            ("drain", any(r.get("drain") for r in results)),
+            ("latency", any(r.get("latency") for r in results)),
+            ("growth", any(r.get("growth") for r in results)),
+        )
+        if has
+    ]
     bars = sum(len(r.get("latency", [])) for r in results) + sum(len(r.get("drain", [])) for r in results) / 3
     height = max(4.2, 1.5 + 0.28 * bars)
-    fig, axes = plt.subplots(1, max(len(panels), 1), figsize=(5.2 * max(len(panels), 1), height), squeeze=False)
+    fig, axes = plt.subplots(
+        1, max(len(panels), 1), figsize=(5.2 * max(len(panels), 1), height), squeeze=False
+    )
     for ax, panel in zip(axes[0], panels):
         DRAW[panel](ax, results)
     if title:
@@ -29,10 +37,15 @@ def _drain(ax, results):
     width = 0.8 / len(workers)
     for i, n in enumerate(workers):
         rates = [next((d["rate"] for d in r["drain"] if d["workers"] == n), 0) for r in results]
-        ax.barh([y + i * width for y in range(len(results))], rates, height=width,
-                label=f"{n} worker{'s' if n > 1 else ''}")
-    ax.set_yticks([y + width * (len(workers) - 1) / 2 for y in range(len(results))],
-                  [r["label"] for r in results])
+        ax.barh(
+            [y + i * width for y in range(len(results))],
+            rates,
+            height=width,
+            label=f"{n} worker{'s' if n > 1 else ''}",
+        )
+    ax.set_yticks(
+        [y + width * (len(workers) - 1) / 2 for y in range(len(results))], [r["label"] for r in results]
+    )
     ax.invert_yaxis()
     ax.set_xlabel("tasks per second (more is better)")
     ax.set_title("Draining a backlog of no-op tasks")
@@ -61,8 +74,12 @@ def _latency(ax, results):
 def _growth(ax, results):
     for r in results:
         if r.get("growth"):
-            ax.plot([g["tasks"] for g in r["growth"]], [g["per_task_ms"] for g in r["growth"]],
-                    marker="o", label=r["label"])
+            ax.plot(
+                [g["tasks"] for g in r["growth"]],
+                [g["per_task_ms"] for g in r["growth"]],
+                marker="o",
+                label=r["label"],
+            )
     sizes = sorted({g["tasks"] for r in results for g in r.get("growth", [])})
     ax.set_xscale("log")
     ax.set_xticks(sizes, [f"{n:,}" for n in sizes])

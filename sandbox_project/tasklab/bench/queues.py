@@ -30,7 +30,7 @@ class Scenario(ProgramProcess):
 
     def result(self):
         lines = [line for line in self.log().splitlines() if line.startswith("RESULT ")]
-        return json.loads(lines[-1][len("RESULT "):]) if lines else None
+        return json.loads(lines[-1][len("RESULT ") :]) if lines else None
 
 
 def run(systems=tuple(SYSTEMS), sizes=FULL, measures=MEASURES, *, workdir=None, echo=print):
@@ -51,8 +51,10 @@ def run(systems=tuple(SYSTEMS), sizes=FULL, measures=MEASURES, *, workdir=None, 
 
             redis = servers.enter_context(Redis())
         for system in chosen:
-            env = {**system.env(workdir=workdir, postgres=postgres, redis=redis),
-                   "TASKLAB_LOG_DIR": str(workdir / "logs")}
+            env = {
+                **system.env(workdir=workdir, postgres=postgres, redis=redis),
+                "TASKLAB_LOG_DIR": str(workdir / "logs"),
+            }
             results[system.name] = _measure(system, sizes, measures, env, workdir, echo)
     return results
 
@@ -69,9 +71,13 @@ def _measure(system, sizes, measures, env, workdir, echo):
     _echo_new_lines(scenario, shown, echo)
     result = scenario.result()
     if code != 0 or result is None:
-        return {"system": system.name, "label": system.label, "kind": system.kind,
-                "error": f"exited with code {code}: {scenario.log_tail(3)}",
-                "log": os.fspath(scenario.log_path)}
+        return {
+            "system": system.name,
+            "label": system.label,
+            "kind": system.kind,
+            "error": f"exited with code {code}: {scenario.log_tail(3)}",
+            "log": os.fspath(scenario.log_path),
+        }
     result["seconds"] = time.monotonic() - started
     return result
 

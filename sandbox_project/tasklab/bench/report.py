@@ -28,10 +28,16 @@ FIGURE_WIDTH = 15
 def table(title, headers, rows):
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
     widths = [widths[0], *(max(w, FIGURE_WIDTH) for w in widths[1:])]
-    lines = [title, "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths)))]
+    lines = [
+        title,
+        "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))),
+    ]
     for row in rows:
-        lines.append("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                               for i, (c, w) in enumerate(zip(row, widths))))
+        lines.append(
+            "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+            )
+        )
     return "\n".join(lines)
 
 
@@ -60,8 +66,15 @@ def throughput_table(results):
             cells.append(rate(d["rate"]) if d else "-")
         rows.append([r["label"], f"{r['enqueue']['tasks']:,}", *cells])
     headers = ["system", "tasks", "enqueue", *[f"{n} worker{'s' if n > 1 else ''}" for n in workers]]
-    return table("Throughput: no-op tasks enqueued from one process, then drained (tasks per second)",
-                 headers, rows) if rows else ""
+    return (
+        table(
+            "Throughput: no-op tasks enqueued from one process, then drained (tasks per second)",
+            headers,
+            rows,
+        )
+        if rows
+        else ""
+    )
 
 
 def latency_table(results):
@@ -100,35 +113,65 @@ def tuning_table(results):
         for n in sorted({d["workers"] for d in before.get("drain", [])}):
             b, a = _drain(before, n), _drain(after, n)
             if b and a:
-                rows.append([f"{label}, {n} worker{'s' if n > 1 else ''}", rate(b["rate"]), rate(a["rate"]),
-                             ratio(a["rate"] / b["rate"])])
+                rows.append(
+                    [
+                        f"{label}, {n} worker{'s' if n > 1 else ''}",
+                        rate(b["rate"]),
+                        rate(a["rate"]),
+                        ratio(a["rate"] / b["rate"]),
+                    ]
+                )
         b = _latency(before, SYSTEMS[before["system"]].interval)
         a = _latency(after, SYSTEMS[after["system"]].interval)
         if b and a:
-            rows.append([f"{label}, pickup (median)", duration(b["median"]), duration(a["median"]),
-                         ratio(b["median"] / a["median"])])
+            rows.append(
+                [
+                    f"{label}, pickup (median)",
+                    duration(b["median"]),
+                    duration(a["median"]),
+                    ratio(b["median"] / a["median"]),
+                ]
+            )
     legend = f"\n  defaults: {TUNING['defaults']}\n  tuned:    {TUNING['tuned']}"
-    return table("Tuning the database backend: defaults -> tuned" + legend,
-                 ["measure", "defaults", "tuned", "gain"], rows) if rows else ""
+    return (
+        table(
+            "Tuning the database backend: defaults -> tuned" + legend,
+            ["measure", "defaults", "tuned", "gain"],
+            rows,
+        )
+        if rows
+        else ""
+    )
 
 
 def tutorial_table(tutorial):
-    rows = [[s["step"], duration(s["seconds"]), "ok" if s["exit_code"] == 0 else f"exit code {s['exit_code']}"]
-            for s in tutorial.get("steps", [])]
+    rows = [
+        [s["step"], duration(s["seconds"]), "ok" if s["exit_code"] == 0 else f"exit code {s['exit_code']}"]
+        for s in tutorial.get("steps", [])
+    ]
     rows += [[f"  {n['notebook']}", duration(n["seconds"]), ""] for n in tutorial.get("notebooks", [])]
     return table("The tutorial's own speed", ["step", "time", ""], rows) if rows else ""
 
 
 def errors(results):
-    return "\n".join(f"{r['label']}: FAILED, {r['error']} (log: {r.get('log')})"
-                     for r in results.values() if r.get("error"))
+    return "\n".join(
+        f"{r['label']}: FAILED, {r['error']} (log: {r.get('log')})"
+        for r in results.values()
+        if r.get("error")
+    )
 
 
 def tables(figures):
     """Every table there are figures for, as one text."""
     queues = figures.get("queues", {})
-    parts = [throughput_table(queues), latency_table(queues), growth_table(queues),
-             tuning_table(queues), tutorial_table(figures.get("tutorial", {})), errors(queues)]
+    parts = [
+        throughput_table(queues),
+        latency_table(queues),
+        growth_table(queues),
+        tuning_table(queues),
+        tutorial_table(figures.get("tutorial", {})),
+        errors(queues),
+    ]
     return "\n\n".join(p for p in parts if p)
 
 
@@ -157,22 +200,29 @@ def conclusions(figures):
         before, after = results.get(f"{database}-defaults"), results.get(f"{database}-tuned")
         if database == "postgres" and before and after and _drain(before, 1) and _drain(after, 1):
             faster = "faster" if _drain(after, 1)["rate"] > 1.2 * _drain(before, 1)["rate"] else "not faster"
-            said.append(f"{label}, 1 worker: persistent connections (CONN_MAX_AGE=60) are {faster} "
-                        "than a new connection per task")
+            said.append(
+                f"{label}, 1 worker: persistent connections (CONN_MAX_AGE=60) are {faster} "
+                "than a new connection per task"
+            )
     base = results.get("postgres-tuned")
     for peer in ("rq", "celery"):
         r = results.get(peer)
         if base and r and _drain(base, 1) and _drain(r, 1):
-            said.append(f"{r['label']}, 1 worker: {compare(_drain(r, 1)['rate'], _drain(base, 1)['rate'])} "
-                        "the database backend on PostgreSQL (tuned)")
+            said.append(
+                f"{r['label']}, 1 worker: {compare(_drain(r, 1)['rate'], _drain(base, 1)['rate'])} "
+                "the database backend on PostgreSQL (tuned)"
+            )
     for r in results.values():
         for lat in r.get("latency", []):
             if lat["interval"] is None:
                 band = "under 100 ms" if lat["median"] < 0.1 else "100 ms or more"
                 said.append(f"{r['label']}: median pickup {band}, with no polling")
             elif lat["interval"] >= 0.5:
-                band = ("between a fifth of the interval and the interval"
-                        if 0.2 * lat["interval"] <= lat["median"] <= lat["interval"] else "outside that band")
+                band = (
+                    "between a fifth of the interval and the interval"
+                    if 0.2 * lat["interval"] <= lat["median"] <= lat["interval"]
+                    else "outside that band"
+                )
                 said.append(f"{r['label']}, --interval {lat['interval']:g}: median pickup {band}")
             else:
                 band = "under 200 ms" if lat["median"] < 0.2 else "200 ms or more"

@@ -70,8 +70,13 @@ def pickup_latency(client, samples, interval):
     finally:
         worker.stop()
     ordered = sorted(latencies)
-    return {"interval": interval, "samples": samples, "median": statistics.median(ordered),
-            "p95": ordered[max(0, -(-95 * len(ordered) // 100) - 1)], "all": latencies}
+    return {
+        "interval": interval,
+        "samples": samples,
+        "median": statistics.median(ordered),
+        "p95": ordered[max(0, -(-95 * len(ordered) // 100) - 1)],
+        "all": latencies,
+    }
 
 
 def measure(system, sizes, what):
@@ -114,8 +119,11 @@ def main(argv):
     import django
 
     django.setup()
-    result = measure(system, Sizes(**{k: tuple(v) if isinstance(v, list) else v
-                                      for k, v in spec["sizes"].items()}), spec["measure"])
+    result = measure(
+        system,
+        Sizes(**{k: tuple(v) if isinstance(v, list) else v for k, v in spec["sizes"].items()}),
+        spec["measure"],
+    )
     print("RESULT " + json.dumps(result), flush=True)
 
 

@@ -44,14 +44,42 @@ class System:
 SYSTEMS = {
     s.name: s
     for s in [
-        System("sqlite-defaults", "SQLite, defaults", "database", "sqlite",
-               conn_max_age=0, sqlite_wal=False, interval=1.0),
-        System("sqlite-tuned", "SQLite, tuned", "database", "sqlite",
-               conn_max_age=60, sqlite_wal=True, interval=0.1, tuned=True),
-        System("postgres-defaults", "PostgreSQL, defaults", "database", "postgresql",
-               conn_max_age=0, interval=1.0),
-        System("postgres-tuned", "PostgreSQL, tuned", "database", "postgresql",
-               conn_max_age=60, interval=0.1, tuned=True),
+        System(
+            "sqlite-defaults",
+            "SQLite, defaults",
+            "database",
+            "sqlite",
+            conn_max_age=0,
+            sqlite_wal=False,
+            interval=1.0,
+        ),
+        System(
+            "sqlite-tuned",
+            "SQLite, tuned",
+            "database",
+            "sqlite",
+            conn_max_age=60,
+            sqlite_wal=True,
+            interval=0.1,
+            tuned=True,
+        ),
+        System(
+            "postgres-defaults",
+            "PostgreSQL, defaults",
+            "database",
+            "postgresql",
+            conn_max_age=0,
+            interval=1.0,
+        ),
+        System(
+            "postgres-tuned",
+            "PostgreSQL, tuned",
+            "database",
+            "postgresql",
+            conn_max_age=60,
+            interval=0.1,
+            tuned=True,
+        ),
         System("rq", "RQ on Redis", "rq"),
         System("celery", "Celery on Redis", "celery"),
     ]
@@ -81,7 +109,7 @@ class Sizes:
         return replace(self, tasks=tasks, growth=growth)
 
 
-FULL = Sizes(tasks=1000, workers=(1, 2, 4), latency_samples=20, intervals=(1.0, 0.1),
-             growth=(500, 2000, 8000))
-QUICK = Sizes(tasks=150, workers=(1, 2), latency_samples=4, intervals=(1.0, 0.1),
-              growth=(50, 100, 200))
+FULL = Sizes(
+    tasks=1000, workers=(1, 2, 4), latency_samples=20, intervals=(1.0, 0.1), growth=(500, 2000, 8000)
+)
+QUICK = Sizes(tasks=150, workers=(1, 2), latency_samples=4, intervals=(1.0, 0.1), growth=(50, 100, 200))

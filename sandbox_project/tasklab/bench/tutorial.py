@@ -23,10 +23,20 @@ DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s+(?:setup|call|teardown)\s+(\S+?\.
 def timed(name, command, *, cwd=REPO_DIR, env=None):
     """Run `command`; returns its step record and its output."""
     started = time.monotonic()
-    done = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})},
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    step = {"step": name, "command": " ".join(command), "seconds": time.monotonic() - started,
-            "exit_code": done.returncode}
+    done = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    step = {
+        "step": name,
+        "command": " ".join(command),
+        "seconds": time.monotonic() - started,
+        "exit_code": done.returncode,
+    }
     return step, done.stdout + done.stderr
 
 
@@ -40,8 +50,11 @@ def notebook_times(pytest_output):
 
 def clean_env():
     """The environment of a learner's shell: none of this process's lab or Django settings."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith(("TASKLAB_", "DJANGO_", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"))}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TASKLAB_", "DJANGO_", "VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"))
+    }
 
 
 def run(quick=False, echo=print):
@@ -58,14 +71,26 @@ def run(quick=False, echo=print):
 
     with tempfile.TemporaryDirectory(prefix="tasklab-clone-") as clone:
         subprocess.run(["git", "clone", "--quiet", str(REPO_DIR), clone], check=True)
-        record(timed("cold make setup (fresh clone)", ["make", "--no-print-directory", "setup"],
-                     cwd=clone, env=clean_env())[0])
-    step, output = timed("warm make test", ["make", "--no-print-directory", "test"],
-                         env={**clean_env(), "PYTEST_ADDOPTS": "--durations=0"})
+        record(
+            timed(
+                "cold make setup (fresh clone)",
+                ["make", "--no-print-directory", "setup"],
+                cwd=clone,
+                env=clean_env(),
+            )[0]
+        )
+    step, output = timed(
+        "warm make test",
+        ["make", "--no-print-directory", "test"],
+        env={**clean_env(), "PYTEST_ADDOPTS": "--durations=0"},
+    )
     record(step)
     notebooks = notebook_times(output)
     if (REPO_DIR / "mkdocs.yml").exists():
         with tempfile.TemporaryDirectory(prefix="tasklab-site-") as site:
-            record(timed("docs build", [str(REPO_DIR / ".venv/bin/mkdocs"), "build", "--quiet",
-                                        "--site-dir", site])[0])
+            record(
+                timed(
+                    "docs build", [str(REPO_DIR / ".venv/bin/mkdocs"), "build", "--quiet", "--site-dir", site]
+                )[0]
+            )
     return {"steps": steps, "notebooks": notebooks}

@@ -46,8 +46,11 @@ class Steps:
     def text(self, step):
         if step >= LAST_STEP:
             return self.answer
-        text, after = (self.lesson, "check() again after your next try for a closer one") if step <= 1 else (
-            self.closer, "the next check() that does not pass shows the line to write")
+        text, after = (
+            (self.lesson, "check() again after your next try for a closer one")
+            if step <= 1
+            else (self.closer, "the next check() that does not pass shows the line to write")
+        )
         return f"{text}\n(Hint {step} of {LAST_STEP}: {after}.)"
 
 
@@ -92,6 +95,7 @@ def verdict(checker, *args, count_try=None):
 
 
 # -- the learner's errors, in the kernel --------------------------------------------------
+
 
 def _is_learner_file(filename):
     """Notebook cells (ipykernel's temporary files) and modules written by %%module."""

@@ -61,7 +61,7 @@ def strip_solutions(source, where="cell"):
             block = None
         elif block is not None:
             if text.startswith(STUB):
-                block[1].append(_indent(line) + text[len(STUB):].strip())
+                block[1].append(_indent(line) + text[len(STUB) :].strip())
         else:
             out.append(line)
     if block is not None:

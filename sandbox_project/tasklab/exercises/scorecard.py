@@ -44,7 +44,11 @@ def _write(path, data):
 def passes():
     """{exercise name: when it was first passed (ISO text)}; empty when nothing was recorded."""
     passed = _read(progress_file()).get("passed", {})
-    return {name: when for name, when in passed.items() if isinstance(when, str)} if isinstance(passed, dict) else {}
+    return (
+        {name: when for name, when in passed.items() if isinstance(when, str)}
+        if isinstance(passed, dict)
+        else {}
+    )
 
 
 def record_pass(name):

@@ -21,6 +21,7 @@ def lab_dir():
 
 # -- avatars (exercises 2 and 3) ----------------------------------------------------------
 
+
 def avatar_path(username):
     """Where the avatar a user uploaded is kept."""
     return lab_dir() / "media" / "avatars" / f"{username}.png"
@@ -112,7 +113,11 @@ def rates_service_calls():
 
 def fetch_rate(currency):
     """The rate of `currency` to the dollar; raises ServiceUnavailable while the service is down."""
-    state = json.loads(_rates_state().read_text()) if _rates_state().exists() else {"failures_left": 0, "calls": 0}
+    state = (
+        json.loads(_rates_state().read_text())
+        if _rates_state().exists()
+        else {"failures_left": 0, "calls": 0}
+    )
     state["calls"] += 1
     failing = state["failures_left"] > 0
     state["failures_left"] -= failing

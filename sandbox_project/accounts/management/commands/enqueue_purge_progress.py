@@ -17,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *, days, **options):
         if days < 1:
-            raise CommandError(f"--days must be 1 or more, not {days}: 0 would delete the progress of running tasks.")
+            raise CommandError(
+                f"--days must be 1 or more, not {days}: 0 would delete the progress of running tasks."
+            )
         result = purge_stale_progress.enqueue(days=days)
         self.stdout.write(f"Enqueued purge_stale_progress(days={days}): task {result.id}")

@@ -16,18 +16,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--max-wait", type=float, default=60,
+            "--max-wait",
+            type=float,
+            default=60,
             help="Seconds a due READY task may wait for a worker (default: %(default)s).",
         )
         parser.add_argument(
-            "--max-running", type=float, default=600,
+            "--max-running",
+            type=float,
+            default=600,
             help="Seconds a task may stay RUNNING: more than your slowest task (default: %(default)s).",
         )
 
     def handle(self, *, max_wait, max_running, **options):
         if max_wait <= 0 or max_running <= 0:
             raise CommandError("--max-wait and --max-running are seconds, and must be more than 0.")
-        health = queue_health(max_wait=timedelta(seconds=max_wait), max_running=timedelta(seconds=max_running))
+        health = queue_health(
+            max_wait=timedelta(seconds=max_wait), max_running=timedelta(seconds=max_running)
+        )
         self.stdout.write(f"READY (due): {health.ready}, oldest waiting {_age(health.oldest_wait)}")
         self.stdout.write(f"RUNNING: {health.running}, longest running {_age(health.longest_run)}")
         if health.healthy:

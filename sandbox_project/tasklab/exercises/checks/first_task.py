@@ -7,9 +7,9 @@ FIX_HINT = "fix that line, run the `%%module words` cell again, then check() aga
 CASES = {"the quick brown fox": 4, "": 0, "  spaced   out  ": 2}
 COUNTING = Steps(
     lesson="the task ran in the worker; what is left is plain Python. Lesson 3 shows `.call()`, which runs "
-    "a task here and now: try `count_words.call(\"  spaced   out  \")` and look at what your code splits.",
+    'a task here and now: try `count_words.call("  spaced   out  ")` and look at what your code splits.',
     closer="`str.split()` with no argument splits on any run of whitespace and ignores it at both ends; "
-    "with an argument such as `\" \"`, it splits at every single space.",
+    'with an argument such as `" "`, it splits at every single space.',
     answer="`return len(text.split())`.",
 )
 
@@ -17,8 +17,12 @@ COUNTING = Steps(
 def check(count_words):
     require_task(count_words, "count_words", "words")
     results = [
-        call(count_words.enqueue, text, what=f"count_words.enqueue({text!r})",
-             hint="count_words takes one argument, the text.")
+        call(
+            count_words.enqueue,
+            text,
+            what=f"count_words.enqueue({text!r})",
+            hint="count_words takes one argument, the text.",
+        )
         for text in CASES
     ]
     run_in_worker(results)

@@ -58,8 +58,12 @@ def check(make_preview, images_worker):
         try:
             watch(preview, timeout=TIMEOUT, live=False)
         except TasksNotFinished:
-            raise NotYet(f"your images worker did not run make_preview within {TIMEOUT} s", WORKER_HINT) from None
-    require_success(preview, "make_preview", "the task itself was given: did you change more than the decorator?")
+            raise NotYet(
+                f"your images worker did not run make_preview within {TIMEOUT} s", WORKER_HINT
+            ) from None
+    require_success(
+        preview, "make_preview", "the task itself was given: did you change more than the decorator?"
+    )
     other.refresh()
     if other.status.name != "READY":
         raise NotYet("your images worker also ran a task of the `default` queue", WORKER_HINT)

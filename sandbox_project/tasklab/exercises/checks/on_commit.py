@@ -57,7 +57,12 @@ def _post(signup):
     User.objects.filter(username=FORM["username"]).delete()
     request = RequestFactory().post("/signup/", FORM)
     try:
-        response = call(signup, request, what="signup(request)", hint="fix that line, run the cell again, then check() again.")
+        response = call(
+            signup,
+            request,
+            what="signup(request)",
+            hint="fix that line, run the cell again, then check() again.",
+        )
     except NotYet as not_yet:
         if "must be a callable" in not_yet.what:
             raise NotYet(not_yet.what, CALLABLE_HINT) from None
@@ -107,7 +112,9 @@ def check(signup):
     if result.task.name != "send_welcome_email":
         raise NotYet(f"the view enqueued `{result.task.name}`, not `send_welcome_email`", ON_COMMIT_HINT)
     run_in_worker([result])
-    require_success(result, "send_welcome_email", "enqueue it with `user_email=user.email, username=user.username`.")
+    require_success(
+        result, "send_welcome_email", "enqueue it with `user_email=user.email, username=user.username`."
+    )
     return (
         "signup() enqueued nothing when its transaction was rolled back, and exactly one welcome email "
         "once it committed; a real worker sent it."

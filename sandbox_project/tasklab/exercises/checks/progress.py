@@ -54,7 +54,9 @@ PERCENT_HINT = Steps(
 def _percent(percent_done, task_id):
     value = call(percent_done, task_id, what="percent_done(task_id)", hint=PERCENT_HINT)
     if value is not None and not (isinstance(value, int) and 0 <= value <= 100):
-        raise NotYet(f"percent_done() returned {value!r}, not a whole number from 0 to 100 (or None)", PERCENT_HINT)
+        raise NotYet(
+            f"percent_done() returned {value!r}, not a whole number from 0 to 100 (or None)", PERCENT_HINT
+        )
     return value
 
 
@@ -101,8 +103,10 @@ def check(import_contacts, percent_done):
     result = import_contacts.enqueue(EMAILS)
     at_start, rows, percents, error = _follow(result, percent_done)
     if not result.is_finished:
-        raise NotYet(f"import_contacts did not finish within {TIMEOUT} s",
-                     "is it stuck in a loop, or waiting on something? Try it by hand with a Worker first (the cell above).")
+        raise NotYet(
+            f"import_contacts did not finish within {TIMEOUT} s",
+            "is it stuck in a loop, or waiting on something? Try it by hand with a Worker first (the cell above).",
+        )
 
     # TODO 1: the task.
     require_success(result, "import_contacts", FIX_HINT)
@@ -110,21 +114,27 @@ def check(import_contacts, percent_done):
     if created != len(EMAILS):
         raise NotYet(f"the task created {created} contacts out of {len(EMAILS)}", CREATE_HINT)
     if result.return_value != len(EMAILS):
-        raise NotYet(f"the task returned {result.return_value!r}, not how many contacts it created", RETURN_HINT)
+        raise NotYet(
+            f"the task returned {result.return_value!r}, not how many contacts it created", RETURN_HINT
+        )
     final = progress_of(result.id)
     if final is None:
         raise NotYet("the task never reported any progress", REPORT_HINT)
     if (final.done, final.total) != (len(EMAILS), len(EMAILS)):
-        raise NotYet(f"the task finished, but its last report says {final.done} of {final.total}", REPORT_HINT)
+        raise NotYet(
+            f"the task finished, but its last report says {final.done} of {final.total}", REPORT_HINT
+        )
     if at_start is None:
         raise NotYet(
             "the task reported nothing before its first contact: for that time, a page would show a blank, "
-            "as if no worker had taken the task yet, instead of \"0 of 8\"",
+            'as if no worker had taken the task yet, instead of "0 of 8"',
             START_HINT,
         )
     if at_start != (0, len(EMAILS)):
-        raise NotYet(f"before its first contact, the task reported {at_start[0]} of {at_start[1]}, not 0 of {len(EMAILS)}",
-                     START_HINT)
+        raise NotYet(
+            f"before its first contact, the task reported {at_start[0]} of {at_start[1]}, not 0 of {len(EMAILS)}",
+            START_HINT,
+        )
     if not any(row and 0 < row[0] < row[1] for row in rows):
         raise NotYet(
             "while the task ran, its progress never showed it part way: a page polling it would jump "
@@ -138,12 +148,17 @@ def check(import_contacts, percent_done):
     if _percent(percent_done, str(uuid.uuid4())) is not None:
         raise NotYet("percent_done() of a task that never reported progress is not None", PERCENT_HINT)
     if _percent(percent_done, result.id) != 100:
-        raise NotYet(f"the task is done, but percent_done() says {_percent(percent_done, result.id)!r}, not 100", PERCENT_HINT)
+        raise NotYet(
+            f"the task is done, but percent_done() says {_percent(percent_done, result.id)!r}, not 100",
+            PERCENT_HINT,
+        )
     reported = [value for value in percents if value is not None]
     if any(later < earlier for earlier, later in zip(reported, reported[1:])):
         raise NotYet(f"percent_done() went backwards while the task ran: {reported}", PERCENT_HINT)
     if not any(0 < value < 100 for value in reported):
-        raise NotYet("percent_done() never showed the task part way, although the task reported it", PERCENT_HINT)
+        raise NotYet(
+            "percent_done() never showed the task part way, although the task reported it", PERCENT_HINT
+        )
     return (
         "import_contacts created 8 contacts in a real worker, reporting 0 of 8 before the first one, and "
         "percent_done() followed it part way through to 100%."

@@ -51,7 +51,11 @@ MAX_ATTEMPTS = 4
 
 def _attempts(task, currency):
     rows = DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at")
-    return [row for row in rows if row.args_kwargs["args"][:1] == [currency] or row.args_kwargs["kwargs"].get("currency") == currency]
+    return [
+        row
+        for row in rows
+        if row.args_kwargs["args"][:1] == [currency] or row.args_kwargs["kwargs"].get("currency") == currency
+    ]
 
 
 def _run_chain(task, currency, failures):
@@ -69,9 +73,13 @@ def _run_chain(task, currency, failures):
             time.sleep(0.05)
     rows = _attempts(task, currency)
     if len(rows) > MAX_ATTEMPTS:
-        raise NotYet(f"update_rate made more than {MAX_ATTEMPTS} attempts while the service stayed down: it never gives up",
-                     LIMIT_HINT)
-    raise NotYet(f"the attempts did not finish within {TIMEOUT} s", "are the delays in seconds, as FIRST_DELAY is?")
+        raise NotYet(
+            f"update_rate made more than {MAX_ATTEMPTS} attempts while the service stayed down: it never gives up",
+            LIMIT_HINT,
+        )
+    raise NotYet(
+        f"the attempts did not finish within {TIMEOUT} s", "are the delays in seconds, as FIRST_DELAY is?"
+    )
 
 
 def _explain_first(row):
@@ -81,7 +89,9 @@ def _explain_first(row):
             RAISE_HINT,
         )
     if row.exception_class_path == "builtins.NotImplementedError":
-        raise NotYet("the retry is not written yet: the `except` block still raises NotImplementedError", TODO_HINT)
+        raise NotYet(
+            "the retry is not written yet: the `except` block still raises NotImplementedError", TODO_HINT
+        )
     if not row.exception_class_path.endswith("ServiceUnavailable"):
         raise NotYet(f"the first attempt failed with {describe_traceback(row.traceback)}", RETRY_HINT)
 
@@ -125,7 +135,10 @@ def check(update_rate):
             RETRY_HINT,
         )
     if rows[-1].return_value != 0.92:
-        raise NotYet(f"the last attempt returned {rows[-1].return_value!r}, not the rate 0.92", "return `fetch_rate(currency)`.")
+        raise NotYet(
+            f"the last attempt returned {rows[-1].return_value!r}, not the rate 0.92",
+            "return `fetch_rate(currency)`.",
+        )
 
     rows = _run_chain(update_rate, "GBP", failures=1000)
     if len(rows) != MAX_ATTEMPTS:

@@ -38,15 +38,15 @@ RECOVER_HINT = Steps(
     "enqueued with the same arguments.",
     closer="two steps: `stuck.set_failed()` with an exception of your choice, then `stuck.task.enqueue(...)` with the "
     "arguments in `stuck.args_kwargs`; return what enqueue() returns.",
-    answer="`stuck.set_failed(RuntimeError(\"its worker died\"))`, then "
-    "`return stuck.task.enqueue(*stuck.args_kwargs[\"args\"], **stuck.args_kwargs[\"kwargs\"])`.",
+    answer='`stuck.set_failed(RuntimeError("its worker died"))`, then '
+    '`return stuck.task.enqueue(*stuck.args_kwargs["args"], **stuck.args_kwargs["kwargs"])`.',
 )
 EXCEPTION_HINT = Steps(
     lesson="`set_failed()` records an exception's class and traceback as the task's error; it is not run in a "
     "lesson: see `django_tasks_db/models.py`, `DBTaskResult.set_failed`.",
     closer="make an exception with your message, and pass that: any exception class will do, such as "
     "`RuntimeError`.",
-    answer="`stuck.set_failed(RuntimeError(\"its worker died\"))`.",
+    answer='`stuck.set_failed(RuntimeError("its worker died"))`.',
 )
 FIVE_MINUTES = timedelta(minutes=5)
 
@@ -68,7 +68,9 @@ def _ids(found):
     try:
         return {str(getattr(item, "id", item)) for item in found}
     except TypeError:
-        raise NotYet(f"find_stuck() returned {found!r}, not a list or a queryset of results", FIND_HINT) from None
+        raise NotYet(
+            f"find_stuck() returned {found!r}, not a list or a queryset of results", FIND_HINT
+        ) from None
 
 
 def _find(find_stuck):
@@ -76,13 +78,19 @@ def _find(find_stuck):
 
 
 def _describe(ids):
-    names = sorted(f"a {status} task" for status in DBTaskResult.objects.filter(id__in=ids).values_list("status", flat=True))
+    names = sorted(
+        f"a {status} task"
+        for status in DBTaskResult.objects.filter(id__in=ids).values_list("status", flat=True)
+    )
     return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else "nothing"
 
 
 def _in_set_failed(error):
     frames = traceback.extract_tb(error.__traceback__)
-    return any(frame.name == "set_failed" and frame.filename.endswith("django_tasks_db/models.py") for frame in frames)
+    return any(
+        frame.name == "set_failed" and frame.filename.endswith("django_tasks_db/models.py")
+        for frame in frames
+    )
 
 
 def _recover(recover, stuck):
@@ -94,7 +102,7 @@ def _recover(recover, stuck):
             raise
         raise NotYet(
             f"`stuck.set_failed()` raised {describe_exception(error)}: it takes an exception object, such as "
-            "`SomeError(\"your message\")`, not a message, and records its class and traceback as the task's error",
+            '`SomeError("your message")`, not a message, and records its class and traceback as the task\'s error',
             EXCEPTION_HINT,
         ) from None
 
@@ -118,12 +126,18 @@ def check(find_stuck, recover):
 
     # Pretend the worker died ten minutes ago, and the finished tasks ran an hour ago.
     DBTaskResult.objects.filter(id=stuck_id).update(started_at=F("started_at") - timedelta(minutes=10))
-    DBTaskResult.objects.filter(id__in=[r.id for r in finished]).update(started_at=F("started_at") - timedelta(hours=1))
+    DBTaskResult.objects.filter(id__in=[r.id for r in finished]).update(
+        started_at=F("started_at") - timedelta(hours=1)
+    )
     found = _find(find_stuck)
     if stuck_id not in found:
-        raise NotYet("find_stuck() did not return the task left RUNNING ten minutes ago by a killed worker", FIND_HINT)
+        raise NotYet(
+            "find_stuck() did not return the task left RUNNING ten minutes ago by a killed worker", FIND_HINT
+        )
     if found != {stuck_id}:
-        raise NotYet(f"besides the stuck task, find_stuck() returned {_describe(found - {stuck_id})}", FIND_HINT)
+        raise NotYet(
+            f"besides the stuck task, find_stuck() returned {_describe(found - {stuck_id})}", FIND_HINT
+        )
 
     stuck = DBTaskResult.objects.get(id=stuck_id)
     again = call(_recover, recover, stuck, what="recover(stuck)", hint=RECOVER_HINT)
@@ -131,7 +145,10 @@ def check(find_stuck, recover):
         raise NotYet(f"recover() returned {again!r}, not the result of a new enqueue", RECOVER_HINT)
     stuck.refresh_from_db()
     if stuck.status == "RUNNING":
-        raise NotYet("the stuck row is still RUNNING, so the next recovery pass would enqueue it once more", RECOVER_HINT)
+        raise NotYet(
+            "the stuck row is still RUNNING, so the next recovery pass would enqueue it once more",
+            RECOVER_HINT,
+        )
     copy = DBTaskResult.objects.get(id=again.id)
     if (copy.task_path, copy.args_kwargs) != (stuck.task_path, stuck.args_kwargs):
         raise NotYet(

@@ -89,8 +89,13 @@ def check(make_thumbnail, welcome_new_user):
     user = _new_user(first, first_size)
     _run_and_verify(make_thumbnail.enqueue(user.pk), user, first_expected)
     user = _new_user(second, second_size)
-    result = call(_enqueue_for, welcome_new_user, user, what="welcome_new_user(user)",
-                  hint="it should only enqueue make_thumbnail with the user's id, and return the result.")
+    result = call(
+        _enqueue_for,
+        welcome_new_user,
+        user,
+        what="welcome_new_user(user)",
+        hint="it should only enqueue make_thumbnail with the user's id, and return the result.",
+    )
     _run_and_verify(result, user, second_expected)
     return (
         "make_thumbnail ran in a real worker, given only each user's id: ada's 640x480 avatar became "

@@ -20,7 +20,7 @@ from ..views import password_reset
 
 QUEUES_HINT = (
     "the task goes to the `emails` queue, and your test's TASKS setting accepts only `default`: "
-    "give it `\"QUEUES\": []` (any queue) or the sandbox's list."
+    'give it `"QUEUES": []` (any queue) or the sandbox\'s list.'
 )
 ARGS_HINT = Steps(
     lesson="lesson 3 (what JSON changes on the way): a task's arguments are stored as JSON.",
@@ -103,7 +103,9 @@ def _run(test_class, view):
 
 def check(test_class):
     if not (isinstance(test_class, type) and issubclass(test_class, TestCase)):
-        raise NotYet(f"{test_class!r} is not a TestCase class", "pass the class itself: check(PasswordResetTests).")
+        raise NotYet(
+            f"{test_class!r} is not a TestCase class", "pass the class itself: check(PasswordResetTests)."
+        )
     if unittest.defaultTestLoader.loadTestsFromTestCase(test_class).countTestCases() == 0:
         raise NotYet("your class has no tests", "a test is a method whose name starts with `test_`.")
 
@@ -119,7 +121,10 @@ def check(test_class):
     for view, broken, hint in BROKEN:
         outcome = _run(test_class, view)
         if outcome.wasSuccessful():
-            raise NotYet(f"your test also passes against a broken view that {broken}, so it would not catch that bug", hint)
+            raise NotYet(
+                f"your test also passes against a broken view that {broken}, so it would not catch that bug",
+                hint,
+            )
     return (
         "your test passes against the real view, and fails against each broken one "
         "(no task, the wrong task, the wrong address)."
