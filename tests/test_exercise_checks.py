@@ -115,14 +115,14 @@ def test_enqueuing_inside_the_atomic_block_is_named_as_the_views_own_transaction
         "enqueued the welcome email inside its own `transaction.atomic()` block, before anything was committed"
         in message
     )
-    assert "Hint: lesson 10" in message
+    assert "Hint: lesson 5" in message
 
 
 def test_enqueuing_after_the_atomic_block_is_named_as_the_callers_transaction(transactional_db):
     message = not_yet(on_commit, _signup_enqueuing("after"))
     assert "after its own `with` block, but the caller's transaction (here the check's" in message
     assert "its own `transaction.atomic()` block" not in message
-    assert "Hint: lesson 10" in message
+    assert "Hint: lesson 5" in message
 
 
 DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}}
@@ -238,3 +238,31 @@ def test_set_failed_given_a_message_says_it_takes_an_exception(transactional_db)
     message = not_yet(stuck, find_stuck, recover)
     assert "`stuck.set_failed()` raised TypeError" in message
     assert "it takes an exception object" in message
+
+
+def test_a_thumbnail_saved_without_its_folder_hints_at_the_folder(transactional_db, learner):
+    """The baseline trial's mistake: the generic "fix that line" did not say what was missing."""
+    from tasklab.exercises.checks import thumbnail
+
+    avatars = learner("""
+        from django.contrib.auth.models import User
+        from django.tasks import task
+        from PIL import Image
+
+        from tasklab.exercises.services import avatar_path, thumbnail_path
+
+
+        @task
+        def make_thumbnail(user_id):
+            user = User.objects.get(pk=user_id)
+            with Image.open(avatar_path(user.username)) as image:
+                image.thumbnail((64, 64))
+                image.save(thumbnail_path(user.username))
+            return list(image.size)
+    """)
+
+    def welcome_new_user(user):
+        return avatars.make_thumbnail.enqueue(user.pk)
+
+    message = not_yet(thumbnail, avatars.make_thumbnail, welcome_new_user)
+    assert "FileNotFoundError" in message and "the folder it goes in, does not exist" in message

@@ -150,7 +150,7 @@ def test_the_third_check_of_the_same_mistake_shows_the_exact_line(tmp_path, caps
     assert all(
         text.startswith("Not yet: make_preview goes to the queue `default`, not `images`.") for text in shown
     )
-    assert "Hint: lesson 9" in shown[0] and "queue_name=" not in shown[0]
+    assert "Hint: lesson 3" in shown[0] and "queue_name=" not in shown[0]
     assert "`queue_name`" in shown[1] and '"images")' not in shown[1]
     assert '`@task(queue_name="images")` on the line above `def make_preview`' in shown[2]
     assert QUEUE_HINT.answer in shown[2]

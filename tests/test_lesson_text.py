@@ -8,7 +8,9 @@ import pytest
 from tasklab.paths import REPO_DIR
 
 LESSONS = sorted((REPO_DIR / "notebooks").glob("[0-9][0-9]-*.ipynb"))
-NOTEBOOKS = sorted(p for p in (REPO_DIR / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (REPO_DIR / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 PAGES = sorted((REPO_DIR / "docs").glob("*.md"))
 # "lesson 7", "lessons 5 and 10", "lessons 16-18", "lessons 1–7"
 LESSON_NUMBERS = re.compile(r"\blessons? (\d+)(?:(?:,| and|-|–| to) (\d+))*")

@@ -57,4 +57,6 @@ def require_success(result, name, hint, call=None):
             "what a task returns is stored as JSON: return numbers, strings, lists or dicts "
             "(not a set, a date or a model instance)."
         )
+    elif "FileNotFoundError" in failure:
+        hint = f"a file, or the folder it goes in, does not exist (yet?): {hint}"
     raise NotYet(f"{call or name} failed in the worker with {failure}", hint)

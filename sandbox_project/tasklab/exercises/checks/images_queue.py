@@ -12,13 +12,13 @@ from ..running import TIMEOUT, require_success, require_task
 from ..services import upload_avatar
 
 QUEUE_HINT = Steps(
-    lesson="lesson 9 (three settings on every task): a task's queue is one of them; lesson 3 shows the options of `@task`.",
+    lesson="lesson 3 (`@task` and its options): a task's queue is one of them; lesson 9 goes further.",
     closer="the `@task` decorator takes the queue's name as an argument, `queue_name`; change only the decorator, "
     "then run the `%%module previews` cell again.",
     answer='`@task(queue_name="images")` on the line above `def make_preview`, then run the cell again.',
 )
 WORKER_HINT = Steps(
-    lesson="lesson 9 (dedicated workers per queue), and lesson 6 (the queue pitfall).",
+    lesson="lesson 6 (the queue pitfall), and lesson 9 (dedicated workers per queue).",
     closer="`tasklab.Worker` takes the queues to serve as a list, `queues=[...]`: give it the images queue, "
     "and nothing else.",
     answer='`return tasklab.Worker(queues=["images"])`.',

@@ -13,20 +13,20 @@ from ..running import require_success, run_in_worker
 FORM = {"username": "lin", "email": "lin@example.com", "password": "a-long-sign-up-passphrase"}
 THE_LINE = "`transaction.on_commit(lambda: send_welcome_email.enqueue(user_email=user.email, username=user.username))`"
 ON_COMMIT_HINT = Steps(
-    lesson="lesson 10 (the fix: `transaction.on_commit()`, and what happens when the transaction rolls back).",
+    lesson="lesson 5 (why the enqueue waits for the commit: `transaction.on_commit()`); lesson 10 goes further.",
     closer="hand `transaction.on_commit()` a function that enqueues: Django calls it once the transaction has "
     "committed, and never if it is rolled back.",
     answer=f"{THE_LINE}, in place of the line that enqueues.",
 )
 CALLERS_HINT = Steps(
-    lesson="lesson 10 (the fix: `transaction.on_commit()`): a transaction can be open around your whole view "
+    lesson="lesson 5 (`transaction.on_commit()`, and the view inside an outer transaction): a transaction can be open around your whole view "
     "(lesson 14 shows one: a TestCase's).",
     closer="below your `with` block, your own transaction has committed, but not the caller's. Only "
     "`transaction.on_commit()` waits for the outermost commit: hand it a function that enqueues.",
     answer=f"{THE_LINE}; it may stay inside your `with` block.",
 )
 CALLABLE_HINT = Steps(
-    lesson="lesson 10 (the fix: `transaction.on_commit()`): it takes a function, to call later.",
+    lesson="lesson 5 (`transaction.on_commit()`): it takes a function, to call later.",
     closer="`on_commit(send_welcome_email.enqueue(...))` enqueues at once and hands on_commit what enqueue() "
     "returned; put the call inside a function written right there, a `lambda:`.",
     answer=f"{THE_LINE}.",

@@ -11,7 +11,7 @@ from ..services import thumbnail_path, upload_avatar
 USERS = [("ada", (640, 480), (64, 48)), ("grace", (300, 600), (32, 64))]
 FIX_HINT = "fix that line, run the `%%module avatars` cell again, then check() again."
 PASS_THE_ID = Steps(
-    lesson="lesson 10 (pass ids, not objects) and lesson 3 (arguments are stored as JSON).",
+    lesson="lesson 3 (arguments are stored as JSON: pass ids, not objects); lesson 10 goes further.",
     closer="give the task the user's id, and let the task load the user from the database when it runs.",
     answer="`return make_thumbnail.enqueue(user.pk)` in welcome_new_user(), and `user = User.objects.get(pk=user_id)` "
     "in the task.",
