@@ -4,9 +4,17 @@ from .models import TaskProgress
 
 
 def report_progress(context, done, total):
-    """Call from a task declared with `@task(takes_context=True)`."""
-    TaskProgress.objects.update_or_create(
-        task_id=context.task_result.id, defaults={"done": done, "total": total}
+    """Call from a task declared with `@task(takes_context=True)`.
+
+    One statement, an upsert: update_or_create() reads, then writes, in one transaction,
+    and on SQLite that write fails at once with "database is locked" when another process
+    wrote in between. A single write waits for the lock instead.
+    """
+    TaskProgress.objects.bulk_create(
+        [TaskProgress(task_id=context.task_result.id, done=done, total=total)],
+        update_conflicts=True,
+        unique_fields=["task_id"],
+        update_fields=["done", "total", "updated_at"],
     )
 
 
