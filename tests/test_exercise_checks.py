@@ -4,6 +4,7 @@ The solutions passing and the untouched exercises failing are proved by the note
 (see test_exercises.py); these are the mistakes in between, each run for real.
 """
 
+import re
 import shutil
 import sys
 import textwrap
@@ -165,7 +166,11 @@ def test_a_retry_without_backoff(transactional_db, learner):
                     update_rate.enqueue(currency, attempt=attempt + 1)
                 raise
     """)
-    assert "attempt 2 was allowed to run 0.0 s after attempt 1 started" in not_yet(retry, rates.update_rate)
+    # How soon it was allowed to run is measured: about 0.0 s, more on a busy machine.
+    assert re.search(
+        r"attempt 2 was allowed to run \d+\.\d s after attempt 1 started, not at least 0\.5 s later",
+        not_yet(retry, rates.update_rate),
+    )
 
 
 def test_a_recent_running_task_is_not_stuck(transactional_db):
