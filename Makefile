@@ -27,11 +27,17 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help setup lab lint format test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
+.PHONY: help doctor setup lab lint format test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
 	postgres reliability exercises solutions progress bench redis
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# Not `setup`: it runs before .venv exists, on any python3 from 3.8 (scripts/doctor.py says why).
+doctor: ## Check this machine for the lessons: Python 3.12+, .venv, Chromium, PostgreSQL, Redis, ports, disk
+	@python=$$(command -v python3) || { echo "error: make doctor needs a python3 to run (any from 3.8); Django 6 needs 3.12+:" \
+		"see Prerequisites in README.md" >&2; exit 1; }; \
+	PORT=$(PORT) DOCS_PORT=$(DOCS_PORT) "$$python" scripts/doctor.py --venv $(VENV)
 
 setup: $(SYNCED) sandbox_project/var/db.sqlite3 ## Create .venv from the lock file and prepare the sandbox
 

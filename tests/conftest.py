@@ -50,7 +50,7 @@ def worker(transactional_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright (no browser download).
+    """Headless Chromium driven by Playwright: the one lesson 8 finds (no browser download).
 
     Module-scoped: Playwright's sync API keeps an event loop running in this thread while
     it is open, which would break later tests that run async code (async_to_sync).

@@ -10,7 +10,6 @@ import shutil
 import pytest
 
 INSTALL = {
-    "chromium": "sudo apt install chromium   (macOS: brew install --cask chromium)",
     "postgres": "sudo apt install postgresql   (macOS: brew install postgresql@16)",
     "redis-server": "sudo apt install redis-server   (macOS: brew install redis)",
     "curl": "sudo apt install curl   (macOS ships it)",
@@ -27,14 +26,23 @@ def require(program, path=None):
 
 def missing(program):
     """Skip (fail under CI) saying how to install `program`."""
-    message = f"{program} is not installed. Install it with: {INSTALL.get(program, program)}"
+    skip_or_fail(f"{program} is not installed. Install it with: {INSTALL.get(program, program)}")
+
+
+def skip_or_fail(message):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (CI must install it in .ci/run)", pytrace=False)
     pytest.skip(message)
 
 
 def chromium_path():
-    return require("chromium", os.environ.get("TASKLAB_CHROMIUM", "/usr/bin/chromium"))
+    """The Chromium lesson 8 uses too (`tasklab.browser.chromium_path`: same search, same message)."""
+    from tasklab.browser import ChromiumNotFound, chromium_path
+
+    try:
+        return chromium_path()
+    except ChromiumNotFound as error:
+        skip_or_fail(str(error))
 
 
 def postgres_bindir():

@@ -1,6 +1,7 @@
 """`tasklab.browser`: headless Chromium from a notebook (inside an event loop), and no orphans."""
 
 import asyncio
+import re
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 import tasklab
 from process_checks import survivors
 from system_packages import chromium_path
+from tasklab import machine
 
 ROLE_STATUS = "<p role=status>RUNNING: 3 of 10 steps done.</p>"
 
@@ -59,14 +61,15 @@ def test_console_errors_and_script_errors_come_back_to_the_caller():
 
 def test_missing_chromium_says_what_to_install(monkeypatch):
     monkeypatch.setenv("TASKLAB_CHROMIUM", "/nonexistent/chromium")
-    monkeypatch.setenv("PATH", "/nonexistent")
+    install = machine.install_command("chromium", machine.detect_system())
 
-    with pytest.raises(tasklab.browser.ChromiumNotFound, match="sudo apt install chromium"):
+    with pytest.raises(tasklab.browser.ChromiumNotFound, match=re.escape(install)):
         tasklab.browser.run(lambda page: None)
 
 
 OWNER = """
 import tasklab
+from tasklab import machine
 tasklab.browser.run(lambda page: (print("ready", flush=True), page.wait_for_timeout(60_000)))
 """
 

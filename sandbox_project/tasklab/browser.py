@@ -1,19 +1,22 @@
 """Headless Chromium driven by Playwright, from a notebook as well as from the tests.
 
-The browser is the system's Chromium (Debian's `/usr/bin/chromium`), not one downloaded by
-Playwright. Playwright's sync API refuses to run inside a running asyncio loop, which is
-where every Jupyter cell runs: `run()` therefore drives the browser from a thread of its own.
+The browser is a Chromium or Chrome the learner already has, found by
+`tasklab.machine.find_chromium` (the browser tests use the same): $TASKLAB_CHROMIUM, then
+`chromium`, `chromium-browser`, `google-chrome`, `google-chrome-stable` on PATH, then the
+macOS applications, then Playwright's own Chromium if `playwright install chromium` fetched
+it. Nothing is downloaded. Playwright's sync API refuses to run inside a running asyncio
+loop, which is where every Jupyter cell runs: `run()` therefore drives the browser from a
+thread of its own.
 """
 
-import os
-import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import TasklabError
+from .errors import MissingProgram
+from .machine import chromium_missing, detect_system, find_chromium
 
-# Flags that let Debian's Chromium run headless as root on a machine with no outside network.
+# Flags that let Chromium or Chrome run headless as root on a machine with no outside network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,31 +26,23 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-INSTALL_CHROMIUM = "sudo apt install chromium   (macOS: brew install --cask chromium)"
 
 
-class ChromiumNotFound(TasklabError):
-    """No Chromium to drive: says how to install one."""
+class ChromiumNotFound(MissingProgram):
+    """No Chromium to drive: says what was tried and how to install one."""
 
 
 def chromium_path():
-    """The Chromium to use: $TASKLAB_CHROMIUM, /usr/bin/chromium, or `chromium` on PATH."""
-    named = os.environ.get("TASKLAB_CHROMIUM", "/usr/bin/chromium")
-    if os.access(named, os.X_OK):
-        return named
-    found = shutil.which("chromium")
-    if found:
-        return found
-    raise ChromiumNotFound(
-        f"Chromium is not installed (looked for {named} and `chromium` on PATH). "
-        f"Install it with: {INSTALL_CHROMIUM}; or set TASKLAB_CHROMIUM to a Chromium's path. "
-        "Then run this cell again."
-    )
+    """The Chromium to use (see the module's docstring for the order), or ChromiumNotFound."""
+    found, tried = find_chromium()
+    if found is None:
+        raise ChromiumNotFound(f"{chromium_missing(tried, detect_system())} Then run this again.")
+    return found
 
 
-def launch(playwright):
-    """Start headless Chromium with the flags above (used by `run()` and tests/conftest.py)."""
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+def launch(playwright, executable_path=None):
+    """Start headless Chromium with the flags above (default: the one `chromium_path()` finds)."""
+    return playwright.chromium.launch(executable_path=executable_path or chromium_path(), args=CHROMIUM_ARGS)
 
 
 @dataclass
@@ -66,12 +61,12 @@ def run(script, *, screenshot=None, width=800, height=560):
     Returns a `Visit`; an exception raised by the script (e.g. a Playwright timeout) is
     raised here.
     """
-    chromium_path()  # fail at once, with the install command, when there is no Chromium
+    executable = chromium_path()  # fail at once, with the install command, when there is none
     outcome = {}
 
     def drive():
         try:
-            outcome["visit"] = _visit(script, screenshot, {"width": width, "height": height})
+            outcome["visit"] = _visit(executable, script, screenshot, {"width": width, "height": height})
         except BaseException as error:  # handed to the caller's thread below
             outcome["error"] = error
 
@@ -83,11 +78,11 @@ def run(script, *, screenshot=None, width=800, height=560):
     return outcome["visit"]
 
 
-def _visit(script, screenshot, viewport):
+def _visit(executable, script, screenshot, viewport):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = launch(playwright, executable)
         try:
             page = browser.new_page(viewport=viewport)
             errors = []

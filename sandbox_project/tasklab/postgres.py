@@ -25,19 +25,16 @@ import tempfile
 from pathlib import Path
 
 from .errors import MissingProgram, ProcessStartError, TasklabError
+from .machine import POSTGRES_BINDIRS, find_postgres_bindir
 from .paths import SANDBOX_DIR, log_dir, shown
 from .processes import ManagedProcess
 from .server import free_port
 
 INSTALL = "sudo apt install postgresql   (macOS: brew install postgresql@16)"
 
-# Where packages put initdb and postgres: Debian keeps them off PATH, one folder per version;
-# Homebrew's versioned formulae are keg-only.
-BINDIR_PATTERNS = [
-    "/usr/lib/postgresql/*/bin",
-    "/opt/homebrew/opt/postgresql@*/bin",
-    "/usr/local/opt/postgresql@*/bin",
-]
+# Where packages put initdb and postgres (Debian keeps them off PATH): see `tasklab.machine`,
+# which `make doctor` shares.
+BINDIR_PATTERNS = POSTGRES_BINDIRS
 
 
 class PostgresNotInstalled(MissingProgram):
@@ -49,26 +46,7 @@ def find_bindir():
 
     TASKLAB_PG_BINDIR names one explicitly.
     """
-    if explicit := os.environ.get("TASKLAB_PG_BINDIR"):
-        candidates = [Path(explicit)]
-    else:
-        on_path = shutil.which("initdb")
-        candidates = [Path(on_path).parent] if on_path else []
-        found = [Path(p) for pattern in BINDIR_PATTERNS for p in _glob(pattern)]
-        candidates += sorted(found, key=_version_of, reverse=True)
-    for folder in candidates:
-        if all(os.access(folder / program, os.X_OK) for program in ("initdb", "postgres")):
-            return folder
-    return None
-
-
-def _glob(pattern):
-    return Path("/").glob(pattern.lstrip("/"))
-
-
-def _version_of(folder):
-    numbers = re.findall(r"\d+", str(folder))
-    return tuple(int(n) for n in numbers)
+    return find_postgres_bindir()
 
 
 class Postgres(ManagedProcess):
