@@ -74,23 +74,30 @@ def run(argv, **options):
     return subprocess.run(argv, cwd=REPO, **options)
 
 
-def build_environment(python, requirements, environment):
-    """A fresh virtual environment with `requirements` and this project (editable, as in .venv).
+def build_environment(python, requirements, environment, fresh=True):
+    """A virtual environment with `requirements` and this project (editable, as in .venv).
 
-    Shared by `make test-latest` (.venv-latest/) and `make test-django60` (.venv-django60/).
-    The requirements it was built from stay in `<environment>/requirements.txt`.
+    Shared by `make test-latest` (.venv-latest/, rebuilt from scratch each time) and
+    `make test-django60` (.venv-django60/: with `fresh=False` an existing one is synced to
+    exactly `requirements`, seconds instead of a rebuild). Either way each requirement ends
+    at its newest allowed version. The requirements stay in `<environment>/requirements.txt`.
     """
     interpreter = environment / "bin" / "python"
     wanted = environment / "requirements.txt"
-    if run([UV, "venv", "--quiet", "--clear", "--python", python, environment]).returncode == 0:
-        wanted.write_text("\n".join(requirements) + "\n")
-        steps = [
-            [UV, "pip", "install", "--quiet", "--python", interpreter, "--upgrade", "-r", wanted],
-            [UV, "pip", "install", "--quiet", "--python", interpreter, "--no-deps", "-e", REPO],
-        ]
-        if all(run(step).returncode == 0 for step in steps):
-            return
-    sys.exit(f"Could not build {environment.name}/ (the command above failed): nothing was tested.")
+
+    def step(*argv):
+        if run([UV, *argv]).returncode:
+            sys.exit(f"Could not build {environment.name}/ (the command above failed): nothing was tested.")
+
+    rebuild = fresh or not interpreter.exists()
+    if rebuild:
+        step("venv", "--quiet", "--clear", "--python", python, environment)
+    wanted.write_text("\n".join(requirements) + "\n")
+    if not rebuild:
+        # Exactly what `requirements` lists: removes what an older lock had (and the project).
+        step("pip", "sync", "--quiet", "--python", interpreter, wanted)
+    step("pip", "install", "--quiet", "--python", interpreter, "--upgrade", "-r", wanted)
+    step("pip", "install", "--quiet", "--python", interpreter, "--no-deps", "-e", REPO)
 
 
 def installed(environment):

@@ -1,7 +1,10 @@
 """`make test-latest`'s report: the parts that decide what it says, on small inputs."""
 
 import importlib.util
+import subprocess
 import textwrap
+
+import pytest
 
 from tasklab.paths import REPO_DIR
 
@@ -123,3 +126,36 @@ def test_make_test_runs_it_and_the_readme_names_the_tested_versions():
     tested = readme.split("## Tested versions\n", 1)[1].split("\n## ", 1)[0]
     assert f"**Django {django}** (`uv.lock`)" in tested
     assert "**Django 6.0.x**" in tested and "`make test-django60`" in tested
+
+
+def test_the_builder_rebuilds_or_syncs_and_stops_at_the_first_failure(tmp_path, monkeypatch):
+    commands = []
+
+    def fake_run(argv, **options):
+        commands.append(" ".join(str(a) for a in argv[1:3]))
+        return subprocess.CompletedProcess(argv, 1 if argv[1:3] == ["pip", "sync"] and fail else 0)
+
+    monkeypatch.setattr(drift_check, "run", fake_run)
+    environment = tmp_path / ".venv-x"
+    environment.mkdir()
+    fail = False
+
+    drift_check.build_environment("python3.12", ["django>=6.0,<6.1"], environment, fresh=False)
+    assert commands == ["venv --quiet", "pip install", "pip install"]  # no interpreter yet: built
+    assert (environment / "requirements.txt").read_text() == "django>=6.0,<6.1\n"
+
+    (environment / "bin").mkdir()
+    (environment / "bin" / "python").touch()
+    commands.clear()
+    drift_check.build_environment("python3.12", ["django>=6.0,<6.1"], environment, fresh=False)
+    assert commands == ["pip sync", "pip install", "pip install"]  # it exists: synced, not rebuilt
+
+    commands.clear()
+    drift_check.build_environment("python3.12", ["django"], environment)
+    assert commands == ["venv --quiet", "pip install", "pip install"]  # test-latest: always afresh
+
+    fail = True
+    commands.clear()
+    with pytest.raises(SystemExit, match="Could not build .venv-x/"):
+        drift_check.build_environment("python3.12", ["django"], environment, fresh=False)
+    assert commands == ["pip sync"]
