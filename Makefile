@@ -27,11 +27,11 @@ ifeq ($(DISPLAY)$(WAYLAND_DISPLAY)$(filter Darwin,$(shell uname -s)),)
 LAB_FLAGS += --no-browser
 endif
 
-.PHONY: help doctor setup lab lint format test test-unit test-notebooks test-docs test-latest notebooks server worker shell docs serve-docs reset clean \
+.PHONY: help doctor setup lab lint format test test-unit test-notebooks test-docs test-latest test-django60 notebooks server worker shell docs serve-docs reset clean \
 	postgres reliability exercises solutions progress bench redis
 
 help: ## List the commands
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # Not `setup`: it runs before .venv exists, on any python3 from 3.8 (scripts/doctor.py says why).
 doctor: ## Check this machine for the lessons: Python 3.12+, .venv, Chromium, PostgreSQL, Redis, ports, disk
@@ -61,7 +61,7 @@ sandbox_project/var/db.sqlite3: $(SYNCED)
 lab: setup ## Open JupyterLab on the lessons (prints its URL)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
 
-test: setup lint test-unit test-notebooks test-docs ## Run every test: lint, unit tests, every notebook (nbval), the site
+test: setup lint test-unit test-django60 test-notebooks test-docs ## Run every test: lint, unit tests (also on Django 6.0), every notebook (nbval), the site
 
 lint: setup ## Lint and format check (ruff) of the toolkit, sandbox, tests, scripts and notebooks' code
 	$(BIN)/ruff check .
@@ -73,6 +73,11 @@ format: setup ## Format and fix what ruff can (then re-run the lessons whose pri
 
 test-unit: setup ## Unit tests: views, tasks and the lab toolkit against a real db_worker
 	$(BIN)/pytest tests --ignore=tests/docs -n $(JOBS) --dist loadfile
+
+# The same builder as test-latest (scripts/drift_check.py): uv.lock's versions, Django 6.0.x.
+test-django60: setup ## The sandbox's unit tests again on the newest Django 6.0.x, in .venv-django60/
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	$(BIN)/python scripts/django60_check.py --python "$$python" --jobs $(JOBS)
 
 test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
 	$(BIN)/pytest -p no:django -W ignore::pytest.PytestConfigWarning --nbval --nbval-current-env \
@@ -142,5 +147,5 @@ reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3
 
 clean: ## Remove generated files (.venv, caches, built site); keeps the sandbox database
-	rm -rf $(VENV) $(VENV)-latest $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
+	rm -rf $(VENV) $(VENV)-latest $(VENV)-django60 $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

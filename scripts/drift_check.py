@@ -34,23 +34,39 @@ UV = REPO / ".tools" / "bin" / "uv"
 SHOWN_LINES = 6  # differing lines shown per changed test or cell
 
 
+def with_pins(requirements, pins):
+    """`requirements` without the packages that `pins` name, then the pins themselves."""
+    pinned = {canonicalize_name(Requirement(p).name) for p in pins}
+    kept = [line for line in requirements if canonicalize_name(Requirement(line).name) not in pinned]
+    return kept + list(pins)
+
+
 def newest_requirements(pyproject, pins):
     """Every dependency of the project and its groups, without version bounds (or pinned)."""
     project = tomllib.loads(pyproject.read_text())
     declared = list(project["project"]["dependencies"])
     for group in project.get("dependency-groups", {}).values():
         declared += [r for r in group if isinstance(r, str)]
-    pinned = {canonicalize_name(Requirement(p).name): p for p in pins}
     lines = []
     for text in declared:
         requirement = Requirement(text)
-        name = canonicalize_name(requirement.name)
-        if name in pinned:
-            continue
         extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
         marker = f"; {requirement.marker}" if requirement.marker else ""
         lines.append(f"{requirement.name}{extras}{marker}")
-    return lines + list(pinned.values())
+    return with_pins(lines, pins)
+
+
+def locked_requirements(pins):
+    """Every package of uv.lock (all groups) at its locked version, except those `pins` replace."""
+    exported = subprocess.run(
+        [UV, "export", "--frozen", "--all-groups", "--no-hashes", "--no-annotate", "--no-header"]
+        + ["--no-emit-project", "--format", "requirements-txt"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return with_pins([line for line in exported.stdout.splitlines() if line.strip()], pins)
 
 
 def run(argv, **options):
@@ -58,18 +74,30 @@ def run(argv, **options):
     return subprocess.run(argv, cwd=REPO, **options)
 
 
-def build_environment(python, requirements):
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    wanted = REPORTS / "requirements-latest.txt"
+def build_environment(python, requirements, environment, fresh=True):
+    """A virtual environment with `requirements` and this project (editable, as in .venv).
+
+    Shared by `make test-latest` (.venv-latest/, rebuilt from scratch each time) and
+    `make test-django60` (.venv-django60/: with `fresh=False` an existing one is synced to
+    exactly `requirements`, seconds instead of a rebuild). Either way each requirement ends
+    at its newest allowed version. The requirements stay in `<environment>/requirements.txt`.
+    """
+    interpreter = environment / "bin" / "python"
+    wanted = environment / "requirements.txt"
+
+    def step(*argv):
+        if run([UV, *argv]).returncode:
+            sys.exit(f"Could not build {environment.name}/ (the command above failed): nothing was tested.")
+
+    rebuild = fresh or not interpreter.exists()
+    if rebuild:
+        step("venv", "--quiet", "--clear", "--python", python, environment)
     wanted.write_text("\n".join(requirements) + "\n")
-    steps = [
-        [UV, "venv", "--quiet", "--clear", "--python", python, LATEST],
-        [UV, "pip", "install", "--quiet", "--python", LATEST / "bin" / "python", "--upgrade", "-r", wanted],
-        [UV, "pip", "install", "--quiet", "--python", LATEST / "bin" / "python", "--no-deps", "-e", REPO],
-    ]
-    for step in steps:
-        if run(step).returncode:
-            sys.exit(f"Could not build {LATEST.name}/ (the command above failed): nothing was tested.")
+    if not rebuild:
+        # Exactly what `requirements` lists: removes what an older lock had (and the project).
+        step("pip", "sync", "--quiet", "--python", interpreter, wanted)
+    step("pip", "install", "--quiet", "--python", interpreter, "--upgrade", "-r", wanted)
+    step("pip", "install", "--quiet", "--python", interpreter, "--no-deps", "-e", REPO)
 
 
 def installed(environment):
@@ -168,7 +196,8 @@ def main():
     parser.add_argument("--jobs", default="2", help="pytest-xdist processes")
     options = parser.parse_args()
 
-    build_environment(options.python, newest_requirements(REPO / "pyproject.toml", options.pin))
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    build_environment(options.python, newest_requirements(REPO / "pyproject.toml", options.pin), LATEST)
     changes = package_changes(installed(REPO / ".venv"), installed(LATEST))
 
     parallel = ["-n", options.jobs, "--dist", "loadfile"]

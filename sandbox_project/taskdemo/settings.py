@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -123,11 +124,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django 6.1 configures mail with MAILERS. The older EMAIL_BACKEND setting may not be
 # used beside it (ImproperlyConfigured): the console backend prints each email.
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.console.EmailBackend",
-    },
-}
+# Django 6.0 has no MAILERS (it would be ignored, and mail would go to SMTP on localhost):
+# there the same console backend is EMAIL_BACKEND (`make test-django60` runs the sandbox's
+# tests on 6.0).
+if django.VERSION >= (6, 1):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.console.EmailBackend",
+        },
+    }
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Without TASKS, Django uses ImmediateBackend: tasks run inside the request.
 # DatabaseBackend stores them instead, and a `db_worker` process runs them.
