@@ -59,7 +59,12 @@ def describe(package):
             and issubclass(value, Exception)
             and value.__module__ == exceptions.__name__
         ),
-        "signals": sorted(name for name, value in vars(signals).items() if isinstance(value, Signal)),
+        # Its own signals, not the Django ones it imports (setting_changed).
+        "task signals": sorted(
+            name
+            for name, value in vars(signals).items()
+            if isinstance(value, Signal) and name.startswith("task_")
+        ),
         "logger of the task signals": [signals.logger.name],
         "TaskResultStatus": [status.name for status in root.TaskResultStatus],
         "@task parameters": parameters(root.task),
@@ -69,6 +74,7 @@ def describe(package):
         "TaskResult members": members(base.TaskResult),
         "TaskContext members": members(base.TaskContext),
         "type parameters of Task": [str(p) for p in getattr(base.Task, "__parameters__", ())],
+        "annotation of Task.func": [str(base.Task.__annotations__["func"])],
     }
 
 
