@@ -194,3 +194,15 @@ def test_public_api_describes_both_packages_alike(lts):
     )
     assert core["logger of the task signals"] == ["django.tasks"]
     assert backport["logger of the task signals"] == ["django_tasks"]
+
+
+def test_the_cheat_sheets_5_2_column_names_the_locked_versions():
+    """docs/cheatsheet.md says which versions lesson 19 ran its 5.2 rows on: those of the lock."""
+    lock = tomllib.loads((REPO_DIR / "lts" / "uv.lock").read_text())
+    locked = {p["name"]: p["version"] for p in lock["package"]}
+    sheet = " ".join((REPO_DIR / "docs" / "cheatsheet.md").read_text().split())
+    expected = (
+        f"on Django {locked['django']} with `django-tasks` {locked['django-tasks']} "
+        f"and `django-tasks-db` {locked['django-tasks-db']}"
+    )
+    assert expected in sheet
