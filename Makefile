@@ -147,5 +147,5 @@ reset: ## Start the sandbox database afresh (asks first; FORCE=1 to skip)
 	@$(MAKE) --no-print-directory sandbox_project/var/db.sqlite3
 
 clean: ## Remove generated files (.venv, caches, built site); keeps the sandbox database
-	rm -rf $(VENV) $(VENV)-latest $(VENV)-django60 $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs
+	rm -rf $(VENV) $(VENV)-latest $(VENV)-django60 $(TOOLS) site .cache .pytest_cache sandbox_project/var/notebooks sandbox_project/var/logs sandbox_project/var/envs
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

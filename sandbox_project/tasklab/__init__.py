@@ -8,6 +8,7 @@ with tasklab.Worker(queues=["default"]) as worker:
 """
 
 from . import browser, http, postgres
+from .environments import LockedEnvironment, locked_environment
 from .errors import (
     DuplicateWorker,
     MissingProgram,
@@ -18,6 +19,7 @@ from .errors import (
     UnknownQueue,
 )
 from .notebook import Lab, async_safety_on, setup
+from .public_api import public_api
 from .pytest_run import PytestRun, run_pytest
 from .redis import Redis
 from .rq_worker import RQWorker
@@ -30,6 +32,7 @@ from .worker import Worker
 __all__ = [
     "DuplicateWorker",
     "Lab",
+    "LockedEnvironment",
     "MissingProgram",
     "ProcessStartError",
     "PytestRun",
@@ -46,7 +49,9 @@ __all__ = [
     "async_safety_on",
     "browser",
     "http",
+    "locked_environment",
     "postgres",
+    "public_api",
     "run_pytest",
     "setup",
     "start_project",

@@ -4,9 +4,15 @@ Lesson 2 runs a project's setup as a learner types it (`django-admin startprojec
 settings.py, `manage.py migrate`) and shows the errors today's packages really give. The
 project is an ordinary one, run by ordinary `python manage.py ...` subprocesses: nothing
 of the sandbox's settings leaks into it.
+
+By default its commands run with the lab's own Python (Django 6.1). `python=` runs every one
+of them with another interpreter instead, as activating another virtual environment would:
+lesson 19 gives it the Django 5.2 environment of `tasklab.locked_environment("lts")`.
 """
 
 import difflib
+import functools
+import json
 import os
 import subprocess
 import sys
@@ -63,9 +69,10 @@ class CommandOutput:
 class ScratchProject:
     """A project folder made by `startproject`, with its settings.py as first generated."""
 
-    def __init__(self, folder, name):
+    def __init__(self, folder, name, python=None):
         self.dir = Path(folder)
         self.name = name
+        self.python = str(python or sys.executable)  # the interpreter that runs its commands
         self.settings = self.dir / name / "settings.py"
         self.original_settings = self.settings.read_text()
 
@@ -76,12 +83,16 @@ class ScratchProject:
     def manage(self, *args, timeout=COMMAND_TIMEOUT):
         """`python manage.py ARGS` in the project folder, as a learner would type it."""
         return run(
-            self.dir, [sys.executable, "manage.py", *args], f"python manage.py {' '.join(args)}", timeout
+            self.dir,
+            [self.python, "manage.py", *args],
+            f"python manage.py {' '.join(args)}",
+            timeout,
+            python=self.python,
         )
 
     def startapp(self, name):
         """`python manage.py startapp NAME`, run as the same `django-admin startapp NAME`."""
-        return django_admin(self.dir, "startapp", name)
+        return django_admin(self.dir, "startapp", name, python=self.python)
 
     # -- editing files -----------------------------------------------------------------
     def add_to_settings(self, text):
@@ -131,14 +142,19 @@ class ScratchProject:
         )
 
 
-def django_admin(folder, *args):
+def django_admin(folder, *args, python=None):
     """`django-admin ARGS` in `folder`, without the sandbox on sys.path (see above)."""
+    python = str(python or sys.executable)
     code = _DJANGO_ADMIN_WITHOUT_SANDBOX.format(sandbox=str(SANDBOX_DIR))
-    return run(folder, [sys.executable, "-c", code, *args], f"django-admin {' '.join(args)}")
+    return run(folder, [python, "-c", code, *args], f"django-admin {' '.join(args)}", python=python)
 
 
-def run(folder, argv, shown_as, timeout=COMMAND_TIMEOUT):
-    """Run a one-shot command in `folder`; its output, paths shortened as a learner reads them."""
+def run(folder, argv, shown_as, timeout=COMMAND_TIMEOUT, *, python=None):
+    """Run a one-shot command in `folder`; its output, paths shortened as a learner reads them.
+
+    python: the interpreter the command runs with (default: this one), whose site-packages
+    and standard library paths are shortened.
+    """
     # The kernel's Django settings and toolkit variables belong to the sandbox, not here.
     env = {
         key: value
@@ -164,27 +180,43 @@ def run(folder, argv, shown_as, timeout=COMMAND_TIMEOUT):
         raise TimeoutError(
             f"`{shown_as}` did not finish within {timeout} s (stopped). It printed:\n{output}"
         ) from None
-    return CommandOutput(shown_as, done.returncode, _shorten_paths(done.stdout, Path(folder)))
+    return CommandOutput(shown_as, done.returncode, _shorten_paths(done.stdout, Path(folder), python))
 
 
-def _shorten_paths(text, folder):
+@functools.cache
+def interpreter_paths(python):
+    """`sysconfig.get_paths()` of another interpreter (asked once), or of this one."""
+    # Not realpath: a virtual environment's python is a symlink to the same base interpreter.
+    if python is None or os.path.abspath(python) == os.path.abspath(sys.executable):
+        return sysconfig.get_paths()
+    code = "import json, sysconfig; print(json.dumps(sysconfig.get_paths()))"
+    done = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def _shorten_paths(text, folder, python=None):
     """Paths relative to the project, or to site-packages, so outputs do not vary by machine."""
-    paths = sysconfig.get_paths()
+    paths = interpreter_paths(python)
     replacements = {
         f"{folder.resolve()}/": "",
         f"{folder}/": "",
         f"{paths['purelib']}/": "site-packages/",
         f"{paths['stdlib']}/": "python/",
     }
-    for long, short in replacements.items():
-        text = text.replace(long, short)
+    # The longest first: an environment may live inside the folder, or the folder inside it.
+    for long in sorted(replacements, key=len, reverse=True):
+        text = text.replace(long, replacements[long])
     return text
 
 
-def start_project(folder, name="taskdemo"):
+def start_project(folder, name="taskdemo", *, python=None):
     """`django-admin startproject NAME .` in a new, empty `folder`; returns the project.
 
     Refuses a folder that already holds files: nothing of yours is ever overwritten.
+    python: the interpreter of another environment (e.g. `locked_environment("lts").python`)
+    that runs `startproject` and every later command of the project; default: this one.
     """
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
@@ -193,7 +225,7 @@ def start_project(folder, name="taskdemo"):
             "Pick another folder, or delete this one if it holds nothing you need."
         )
     folder.mkdir(parents=True, exist_ok=True)
-    created = django_admin(folder, "startproject", name, ".")
+    created = django_admin(folder, "startproject", name, ".", python=python)
     if not created.ok:
         raise RuntimeError(f"`{created.command}` failed:\n{created.tail(5)}")
-    return ScratchProject(folder, name)
+    return ScratchProject(folder, name, python=python)
