@@ -138,7 +138,7 @@ def test_a_view_test_without_on_commit_callbacks_fails_on_the_real_view(transact
 
     message = not_yet(view_test, Tests)
     assert "your test fails against the correct view, with AssertionError: 0 != 1" in message
-    assert "Hint: lesson 14" in message
+    assert "Hint: lesson 5" in message
 
 
 def test_a_view_test_that_cannot_fail_is_caught(transactional_db):
@@ -271,3 +271,33 @@ def test_a_thumbnail_saved_without_its_folder_hints_at_the_folder(transactional_
 
     message = not_yet(thumbnail, avatars.make_thumbnail, welcome_new_user)
     assert "FileNotFoundError" in message and "the folder it goes in, does not exist" in message
+
+
+def test_a_correct_retry_passes_again_when_checked_twice(transactional_db, learner):
+    """The final trial's finding: a second check() in the same lab counted the first one's attempts
+    and said the task never gives up."""
+    rates = learner("""
+        from datetime import timedelta
+
+        from django.tasks import task
+        from django.utils import timezone
+
+        from tasklab.exercises.services import ServiceUnavailable, fetch_rate
+
+        MAX_ATTEMPTS = 4
+        FIRST_DELAY = 0.5
+
+
+        @task
+        def update_rate(currency, attempt=1):
+            try:
+                return fetch_rate(currency)
+            except ServiceUnavailable:
+                if attempt < MAX_ATTEMPTS:
+                    delay = timedelta(seconds=FIRST_DELAY * 2 ** (attempt - 1))
+                    update_rate.using(run_after=timezone.now() + delay).enqueue(currency, attempt=attempt + 1)
+                raise
+    """)
+    for _ in range(2):
+        passed, message = verdict(retry.check, rates.update_rate)
+        assert passed, message

@@ -21,15 +21,15 @@ from ..services import first_contact_reached, hold_first_contact, release_contac
 EMAILS = [f"contact{n}@example.com" for n in range(1, 9)]
 FIX_HINT = "fix that line, run the `%%module contacts` cell again, then check() again."
 REPORT_HINT = Steps(
-    lesson="lesson 12 (reporting progress): its task reports before its first step, then after each one.",
+    lesson="TODO 1: report before the first contact (0 done), then after each one; lesson 12 shows a task that does.",
     closer="call `report_progress(context, done, total)` after each contact, with how many are done so far and "
     "`len(emails)`; `enumerate(emails, start=1)` counts them for you.",
     answer="`for done, email in enumerate(emails, start=1):`, then `create_contact(email)` and "
     "`report_progress(context, done, len(emails))` in the loop.",
 )
 START_HINT = Steps(
-    lesson="lesson 12 (reporting progress): its task reports 0 done before its first step, as the source it "
-    "prints shows.",
+    lesson='TODO 1 asks for a report at 0 done before the first contact, so that a page shows "0 of 5" at '
+    "once; lesson 12's task does the same.",
     closer="report once before the loop starts, with 0 done and the total.",
     answer="`report_progress(context, 0, len(emails))` before the `for` loop.",
 )
@@ -44,7 +44,7 @@ RETURN_HINT = Steps(
     answer="`return len(emails)` after the loop.",
 )
 PERCENT_HINT = Steps(
-    lesson="lesson 12 (reporting progress): `progress_of(task_id)` reads what a task reported.",
+    lesson="TODO 2 and the list above it: `progress_of(task_id)` reads what a task reported; lesson 12 goes further.",
     closer="`progress_of(task_id)` returns the task's row, with `.done`, `.total` and `.percent`, or None "
     "while the task has reported nothing: return None then, else the row's percentage.",
     answer="`progress = progress_of(task_id)`, then `return None if progress is None else progress.percent`.",

@@ -23,7 +23,7 @@ RETURN_THE_RESULT = Steps(
     answer="`return make_thumbnail.enqueue(user.pk)`.",
 )
 RETURN_THE_SIZE = Steps(
-    lesson="lesson 3 (what JSON changes on the way): what a task returns is stored as JSON too.",
+    lesson="lesson 3 (arguments go through JSON, and so does what a task returns); lesson 10 shows what changes on the way.",
     closer="return the thumbnail's own size once it is shrunk: Pillow gives it as `image.size`, a tuple "
     "(width, height), which comes back from JSON as a list anyway; return a list.",
     answer="`return list(image.size)` after `image.thumbnail((64, 64))`.",

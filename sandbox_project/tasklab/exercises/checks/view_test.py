@@ -23,28 +23,28 @@ QUEUES_HINT = (
     'give it `"QUEUES": []` (any queue) or the sandbox\'s list.'
 )
 ARGS_HINT = Steps(
-    lesson="lesson 3 (what JSON changes on the way): a task's arguments are stored as JSON.",
+    lesson="lesson 3 (a task's arguments are stored as JSON); lesson 10 shows what changes on the way.",
     closer="`result.args` comes back from JSON, so it is a list, never a tuple: compare it with a list.",
     answer='`self.assertEqual(result.args, ["ada@example.com"])`.',
 )
 ON_COMMIT_HINT = Steps(
-    lesson="lesson 14 (a real test file, and the `on_commit` trap).",
+    lesson="lesson 5 (a view inside an outer transaction: `on_commit` waits for its commit); lesson 14 shows the same trap in a test file.",
     closer="a TestCase never commits, so the view's `transaction.on_commit` callback never runs on its own: "
     "a TestCase method runs the callbacks of the requests made inside its `with` block.",
     answer="send the request inside `with self.captureOnCommitCallbacks(execute=True):`.",
 )
 COUNT_HINT = Steps(
-    lesson="lesson 14 (what was enqueued: `DummyBackend`): a test can count what a request enqueued.",
+    lesson="lesson 4 (`DummyBackend` keeps what was enqueued in `results`): a test can count it; lesson 14 goes further.",
     closer="after the request, `default_task_backend.results` lists what was enqueued: assert how many there are.",
     answer="`self.assertEqual(len(default_task_backend.results), 1)`.",
 )
 NAME_HINT = Steps(
-    lesson="lesson 14 (what was enqueued: `DummyBackend`): each stored result knows its task.",
+    lesson="lesson 4 (`DummyBackend`'s `results`): each stored result knows its task; lesson 14 goes further.",
     closer="a result's `task` is the task that was enqueued, and `task.name` its function's name: assert it.",
     answer='`self.assertEqual(result.task.name, "send_password_reset")`.',
 )
 ARGUMENTS_HINT = Steps(
-    lesson="lesson 14 (what was enqueued: `DummyBackend`): each stored result keeps its arguments.",
+    lesson="lesson 4 (`DummyBackend`'s `results`): each stored result keeps its arguments; lesson 14 goes further.",
     closer="assert the task's positional arguments too: `result.args`, a list, as stored in JSON.",
     answer='`self.assertEqual(result.args, ["ada@example.com"])`.',
 )
