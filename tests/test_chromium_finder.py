@@ -14,17 +14,10 @@ import pytest
 
 import system_packages
 import tasklab
+from fake_programs import fake
 from tasklab import machine
 
 NAMES = list(machine.CHROMIUM_NAMES)
-
-
-def fake(folder, name, script="exit 0"):
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(f"#!/bin/sh\n{script}\n")
-    path.chmod(0o755)
-    return path
 
 
 def no_playwright(tmp_path):

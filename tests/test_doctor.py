@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fake_programs import fake
 from tasklab import machine
 from tasklab.paths import REPO_DIR
 
@@ -34,14 +35,6 @@ def oldest_python():
 
 
 PYTHON = oldest_python()
-
-
-def fake(folder, name, script="exit 0"):
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(f"#!/bin/sh\n{script}\n")
-    path.chmod(0o755)
-    return path
 
 
 def fake_python(folder, name, version):
