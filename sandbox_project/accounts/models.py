@@ -40,3 +40,32 @@ class TaskExecution(models.Model):
 
     def __str__(self):
         return f"{self.task_id} run by {self.worker_id} (pid {self.pid})"
+
+
+class EffectKey(models.Model):
+    """The idempotency guard of `accounts.effects.apply_effect`: one row per key ever applied.
+
+    Its unique key is what makes a second run harmless: only the run that inserts the key
+    applies the effect, in the same transaction.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self):
+        return self.key
+
+
+class SideEffect(models.Model):
+    """One row each time `apply_effect` applies its effect: stands in for charging a card.
+
+    Deliberately without a unique key: a task that applied its effect twice shows here as two
+    rows for one `key`, so "applied more than once" is counted, not assumed away.
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    task_id = models.UUIDField()
+    worker_id = models.CharField(max_length=64)
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.key} applied by task {self.task_id} on {self.worker_id}"
