@@ -28,7 +28,7 @@ LAB_FLAGS += --no-browser
 endif
 
 .PHONY: help doctor setup lab lint format test test-unit test-notebooks test-docs test-latest test-django60 notebooks server worker shell docs serve-docs reset clean \
-	postgres reliability exercises solutions progress bench redis
+	postgres reliability chaos exercises solutions progress bench redis
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -132,6 +132,11 @@ test-latest: setup ## What the newest releases would change: tests and lessons i
 
 reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQLite and PostgreSQL, 20 kernel kills
 	$(BIN)/python scripts/reliability.py
+
+# Seconds of chaos before the drain; SEED repeats a run's random choices (default: a new seed).
+DURATION ?= 300
+chaos: setup ## Soak on PostgreSQL: workers killed mid-task under load; exits 1 if a task is lost or duplicated (DURATION=300 SEED=...)
+	$(BIN)/python -m tasklab.chaos --duration $(DURATION) $(if $(SEED),--seed $(SEED))
 bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
 	$(BIN)/python -m tasklab.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 

@@ -18,12 +18,12 @@ from .tasks import ServiceUnavailable
 
 @task(takes_context=True)
 def apply_effect(context, key, seconds=0.0, failures=0, attempt=1, max_attempts=3):
-    """Work `seconds`, then apply the effect for `key` unless some run already did.
+    """Apply the effect for `key` unless some run already did, halfway through `seconds` of work.
 
     The first `failures` attempts fail with `ServiceUnavailable` and retry with backoff
     (`accounts.retries`, lesson 11) until `max_attempts`. Returns whether this run applied it.
     """
-    time.sleep(seconds)  # the work before the effect: where a kill most often lands
+    time.sleep(seconds / 2)  # work before the effect: a kill here leaves nothing done
     if attempt <= failures:
         if attempt < max_attempts:
             retry_later(
@@ -35,4 +35,5 @@ def apply_effect(context, key, seconds=0.0, failures=0, attempt=1, max_attempts=
         _, applied = EffectKey.objects.get_or_create(key=key)
         if applied:
             SideEffect.objects.create(key=key, task_id=result.id, worker_id=result.worker_ids[-1])
+    time.sleep(seconds / 2)  # work after it (a receipt, say): a kill here leaves it done
     return applied

@@ -58,7 +58,10 @@ def _soak(duration, seed, folder, say):
     events = Events()
     traffic = Traffic()
     recoveries = []
-    server = Server()
+    # runserver gives each request a thread and never closes its connection (Django's
+    # basehttp.run() uses a plain ThreadingMixIn): with the sandbox's CONN_MAX_AGE=60, idle
+    # connections pile up until PostgreSQL refuses more ("too many clients already", a 500).
+    server = Server(env={"TASKLAB_CONN_MAX_AGE": "0"})
     slots = [Slot(name, events) for name in ("killed", "stopped", "steady-a", "steady-b")]
     with ThreadPoolExecutor(5) as starting:
         list(starting.map(lambda process: process.start(), [server, *slots]))
