@@ -14,6 +14,10 @@ BUSY_WAIT = 5.0
 STOP_TIMEOUT = 30.0
 
 
+# The soak's worker slots, in the order the report and the timeline show them.
+SLOTS = ("killed", "stopped", "steady-a", "steady-b")
+
+
 class Slot:
     """One of the soak's worker processes, restarted after each fault under a new worker id.
 
@@ -51,9 +55,12 @@ def is_busy(worker_id):
     return DBTaskResult.objects.running().filter(worker_ids__contains=[worker_id]).exists()
 
 
-def wait_until_busy(worker_id, timeout=BUSY_WAIT):
+def wait_until_busy(worker_id, stop, timeout=BUSY_WAIT):
+    """True once the worker runs a task, False after `timeout`; None if `stop` is set first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if stop.is_set():
+            return None
         if is_busy(worker_id):
             return True
         time.sleep(0.01)
@@ -65,7 +72,9 @@ def strike(slot, signum, every, rng, stop):
     name = signal.Signals(signum).name
     while not stop.wait(rng.uniform(*every)):
         worker = slot.worker
-        busy = wait_until_busy(worker.worker_id)
+        busy = wait_until_busy(worker.worker_id, stop)
+        if busy is None:  # the soak is ending: no fault half-done
+            return
         worker.signal(signum)
         code = worker.wait(timeout=STOP_TIMEOUT)
         slot.events.add(name, slot=slot.name, worker=worker.worker_id, mid_task=busy, exit_code=code)

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .events import Events
-from .faults import Slot, strike, sweep
+from .faults import SLOTS, Slot, strike, sweep
 from .load import Traffic, enqueue_effects, poll_status, register_users
 
 CLIENTS = 20
@@ -62,7 +62,7 @@ def _soak(duration, seed, folder, say):
     # basehttp.run() uses a plain ThreadingMixIn): with the sandbox's CONN_MAX_AGE=60, idle
     # connections pile up until PostgreSQL refuses more ("too many clients already", a 500).
     server = Server(env={"TASKLAB_CONN_MAX_AGE": "0"})
-    slots = [Slot(name, events) for name in ("killed", "stopped", "steady-a", "steady-b")]
+    slots = [Slot(name, events) for name in SLOTS]
     with ThreadPoolExecutor(5) as starting:
         list(starting.map(lambda process: process.start(), [server, *slots]))
     load_stop, faults_stop, end = threading.Event(), threading.Event(), threading.Event()

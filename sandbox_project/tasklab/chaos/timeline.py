@@ -1,6 +1,8 @@
 """The soak on one chart: each worker slot's processes as bars, the faults that ended them,
 and the recovery sweeps that found their tasks."""
 
+from .faults import SLOTS
+
 ENDS = {"SIGKILL": ("x", "#c62828"), "SIGTERM": ("v", "#ef6c00")}
 
 
@@ -8,7 +10,7 @@ def plot_chaos(report, title=None):
     import matplotlib.pyplot as plt
 
     events = report.events
-    slots = list(dict.fromkeys(e["slot"] for e in events if e["kind"] == "start"))
+    slots = [slot for slot in SLOTS if any(e.get("slot") == slot for e in events)]
     end = max((e["t"] for e in events), default=report.seconds)
     fig, ax = plt.subplots(figsize=(9, 1.4 + 0.45 * (len(slots) + 1)))
     for row, slot in enumerate(slots):
@@ -43,7 +45,8 @@ def plot_chaos(report, title=None):
     ax.set_ylim(row + 0.8, -1)
     ax.set_xlabel("seconds since the load began (x: SIGKILL, v: SIGTERM, ^: tasks recovered)")
     ax.set_title(
-        title or f"{report.sigkills} SIGKILLs, {report.sigterms} SIGTERMs, {report.recovered} tasks recovered"
+        title
+        or f"SIGKILL x {report.sigkills}, SIGTERM x {report.sigterms}, tasks recovered: {report.recovered}"
     )
     fig.tight_layout()
     plt.close(fig)
