@@ -17,7 +17,16 @@ from django.tasks import default_task_backend, task
 from django.test import TestCase, override_settings
 
 from tasklab.exercises import cellmodule
-from tasklab.exercises.checks import first_task, images_queue, on_commit, progress, retry, stuck, view_test
+from tasklab.exercises.checks import (
+    first_task,
+    images_queue,
+    on_commit,
+    progress,
+    rate_limit,
+    retry,
+    stuck,
+    view_test,
+)
 from tasklab.exercises.feedback import Steps, verdict
 
 
@@ -301,3 +310,69 @@ def test_a_correct_retry_passes_again_when_checked_twice(transactional_db, learn
     for _ in range(2):
         passed, message = verdict(retry.check, rates.update_rate)
         assert passed, message
+
+
+GEOCODING = """
+    import time
+    from datetime import UTC, datetime
+
+    from coordination.models import RateWindow
+    from django.db.models import F
+    from django.tasks import task
+
+    from tasklab.exercises.services import geocode
+
+    LIMIT = 4
+    calls_here = {}  # only this worker's calls
+
+
+    def shared_slot():
+        second = int(time.time())
+        RateWindow.objects.bulk_create([RateWindow(name="geocoder", second=second)], ignore_conflicts=True)
+        taken = RateWindow.objects.filter(name="geocoder", second=second, calls__lt=LIMIT).update(calls=F("calls") + 1)
+        return taken == 1 and int(time.time()) == second
+
+
+    def slot_in_this_worker():
+        second = int(time.time())
+        calls_here[second] = calls_here.get(second, 0) + 1
+        return calls_here[second] <= LIMIT
+
+
+    def come_back_next_second(address):
+        locate.using(run_after=datetime.fromtimestamp(int(time.time()) + 1, tz=UTC)).enqueue(address)
+
+
+    @task
+    def locate(address):
+        if not TAKE_SLOT():
+            OVER_THE_LIMIT
+            return None
+        return geocode(address)
+"""
+
+
+def _geocoding(learner, take_slot, over_the_limit):
+    return learner(GEOCODING.replace("TAKE_SLOT", take_slot).replace("OVER_THE_LIMIT", over_the_limit)).locate
+
+
+def test_a_limit_counted_in_each_worker_is_caught(transactional_db, learner):
+    locate = _geocoding(learner, "slot_in_this_worker", "come_back_next_second(address)")
+    message = not_yet(rate_limit, locate)
+    assert re.search(
+        r"one second of the clock received \d+ calls from [23] workers, each of which kept to 4", message
+    )
+    assert "Hint: lesson 23 (a count that every worker shares)" in message
+
+
+def test_a_limit_that_drops_the_tasks_over_it_is_caught(transactional_db, learner):
+    locate = _geocoding(learner, "shared_slot", "pass")
+    message = not_yet(rate_limit, locate)
+    assert re.search(r"\d+ of the 16 addresses were never geocoded", message)
+    assert "Hint: lesson 23 (over the limit: wait, or come back later?)" in message
+
+
+def test_a_shared_limit_that_comes_back_later_passes(transactional_db, learner):
+    locate = _geocoding(learner, "shared_slot", "come_back_next_second(address)")
+    passed, message = verdict(rate_limit.check, locate)
+    assert passed, message

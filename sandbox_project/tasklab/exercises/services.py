@@ -1,11 +1,12 @@
 """The pretend outside world that the exercises' tasks talk to: uploaded avatars, a slow
-contacts service and a flaky exchange-rate service.
+contacts service, a flaky exchange-rate service and a rate-limited geocoder.
 
 State lives in files of the current lab (found through `TASKLAB_LOG_DIR`, which a worker
 inherits), because the task runs in a worker process and the checker in the kernel.
 """
 
 import json
+import os
 import time
 
 from ..paths import log_dir
@@ -125,3 +126,35 @@ def fetch_rate(currency):
     if failing:
         raise ServiceUnavailable("rates.example.com did not answer (the service is down)")
     return RATES[currency]
+
+
+# -- a geocoder with a rate limit (exercise 11) -------------------------------------------
+
+GEOCODE_SECONDS = 0.05
+
+
+def _geocoder_record():
+    return lab_dir() / "geocoder-calls.txt"
+
+
+def forget_geocoder_calls():
+    _geocoder_record().unlink(missing_ok=True)
+
+
+def geocode(address):
+    """Where `address` is, as [latitude, longitude]. The geocoder allows only so many calls per
+    second: each call appends "<unix time> <pid> <address>" to the lab's record, so the checker
+    counts the calls per second, whichever worker made them. (One short line per append is
+    atomic, even from many processes.)"""
+    with _geocoder_record().open("a") as record:
+        record.write(f"{time.time():.6f} {os.getpid()} {address}\n")
+    time.sleep(GEOCODE_SECONDS)
+    return [51.5 + len(address) / 1000, -0.12]
+
+
+def geocoder_calls():
+    """Every call so far, oldest first: [(unix time, pid, address)]."""
+    if not _geocoder_record().exists():
+        return []
+    rows = [line.split(" ", 2) for line in _geocoder_record().read_text().splitlines()]
+    return sorted((float(at), int(pid), address) for at, pid, address in rows)
