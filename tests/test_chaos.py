@@ -6,14 +6,8 @@ with SIGTERM mid-task at random intervals, 20 status-page clients, the recovery 
 really happened, then that nothing was lost or duplicated. No test here asserts a time.
 """
 
-import signal
-import subprocess
-import time
-
-import psutil
 import pytest
 
-from process_checks import survivors
 from system_packages import postgres_bindir
 from tasklab import chaos
 
@@ -58,31 +52,3 @@ def test_the_report_says_so_in_plain_words(report):
     ]
     assert f"Chaos soak, seed {SEED}:" in str(report)
     assert str(report).endswith("Nothing lost, nothing duplicated.")
-
-
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
-def test_a_soak_stopped_midway_leaves_no_process_behind(tmp_path, how):
-    """Killed (SIGKILL) or interrupted (Ctrl+C sends SIGINT): its workers, server and
-    PostgreSQL stop too."""
-    process = chaos.Soak(60, SEED, tmp_path).start()
-    try:
-        deadline = time.monotonic() + 120
-        while "Soaking for" not in process.log():
-            assert process.running and time.monotonic() < deadline, process.log_tail()
-            time.sleep(0.2)
-        [soak] = psutil.Process(process.pid).children()  # under its guard: the soak itself
-        started = [child.pid for child in soak.children(recursive=True)]
-        assert len(started) >= 6  # PostgreSQL, the server, 4 workers (and their helpers)
-
-        soak.send_signal(how)
-
-        left = survivors([soak.pid, *started], seconds=15)
-        assert left == [], f"still running after the soak was stopped: {left}"
-        if how == signal.SIGINT:
-            assert "Interrupted: every process the soak started has been stopped." in process.log()
-    finally:
-        process.stop()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
