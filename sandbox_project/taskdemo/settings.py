@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_extensions",
     "accounts",
+    "reports",  # lesson 22: unique tasks and time limits
 ]
 
 MIDDLEWARE = [
