@@ -25,6 +25,7 @@ from tasklab.exercises.checks import (
     rate_limit,
     retry,
     stuck,
+    unique_task,
     view_test,
 )
 from tasklab.exercises.feedback import Steps, verdict
@@ -376,3 +377,61 @@ def test_a_shared_limit_that_comes_back_later_passes(transactional_db, learner):
     locate = _geocoding(learner, "shared_slot", "come_back_next_second(address)")
     passed, message = verdict(rate_limit.check, locate)
     assert passed, message
+UNIQUE_TASK = """
+    from django.db import IntegrityError, transaction
+    from django.tasks import task
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from reports.models import TaskKey
+    from tasklab.exercises.report_service import build_report
+
+
+    @task(takes_context=True)
+    def rebuild_report(context, account_id):
+        {task_body}
+
+
+    def request_rebuild(account_id):
+        {request_body}
+"""
+RELEASED = """try:
+            build_report(account_id, context.task_result.id)
+        finally:
+            TaskKey.objects.filter(task_id=context.task_result.id).update(released_at=timezone.now())"""
+KEYED = """try:
+            with transaction.atomic():
+                result = rebuild_report.enqueue(account_id)
+                TaskKey.objects.create(key=f"report:{account_id}", task_id=result.id)
+        except IntegrityError:
+            return None
+        return result"""
+
+
+def _unique_task(learner, task_body=RELEASED, request_body=KEYED):
+    module = learner(UNIQUE_TASK.format(task_body=task_body, request_body=request_body))
+    return module.rebuild_report, module.request_rebuild
+
+
+def test_a_unique_task_with_its_key_released_passes(transactional_db, learner):
+    passed, message = verdict(unique_task.check, *_unique_task(learner))
+    assert passed, message
+
+
+def test_a_key_never_released_is_caught(transactional_db, learner):
+    never_released = "build_report(account_id, context.task_result.id)"
+    message = not_yet(unique_task, *_unique_task(learner, task_body=never_released))
+    assert "a new request was still refused: the key is never released" in message
+    assert "Hint: lesson 22" in message
+
+
+def test_a_check_outside_a_transaction_lets_two_simultaneous_requests_through(transactional_db, learner):
+    check_first = """pending = DBTaskResult.objects.filter(
+            task_path=rebuild_report.module_path, status__in=["READY", "RUNNING"], args_kwargs__args=[account_id]
+        )
+        if pending.exists():
+            return None
+        return rebuild_report.enqueue(account_id)"""
+    message = not_yet(unique_task, *_unique_task(learner, request_body=check_first))
+    assert "two requests made at the same moment stored 2 tasks" in message
+    assert "Hint: lesson 22" in message

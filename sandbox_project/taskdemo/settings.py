@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_extensions",
     "accounts",
     "coordination",
+    "reports",  # lesson 22: unique tasks and time limits
 ]
 
 MIDDLEWARE = [
