@@ -20,6 +20,7 @@ from tasklab.exercises import cellmodule
 from tasklab.exercises.checks import (
     first_task,
     images_queue,
+    minimal_backend,
     on_commit,
     progress,
     rate_limit,
@@ -377,6 +378,8 @@ def test_a_shared_limit_that_comes_back_later_passes(transactional_db, learner):
     locate = _geocoding(learner, "shared_slot", "come_back_next_second(address)")
     passed, message = verdict(rate_limit.check, locate)
     assert passed, message
+
+
 UNIQUE_TASK = """
     from django.db import IntegrityError, transaction
     from django.tasks import task
@@ -435,3 +438,114 @@ def test_a_check_outside_a_transaction_lets_two_simultaneous_requests_through(tr
     message = not_yet(unique_task, *_unique_task(learner, request_body=check_first))
     assert "two requests made at the same moment stored 2 tasks" in message
     assert "Hint: lesson 22" in message
+
+
+# -- exercise 12: a minimal backend -------------------------------------------------------
+
+BACKEND = """
+    from traceback import format_exception
+
+    from django.tasks import TaskResult, TaskResultStatus
+    from django.tasks.backends.base import BaseTaskBackend
+    from django.tasks.base import TaskError
+    from django.tasks.exceptions import TaskResultDoesNotExist
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+    from django.utils.json import normalize_json
+
+    RESULTS = {}
+
+
+    class RunAndKeepBackend(BaseTaskBackend):
+        supports_get_result = True
+
+        def __init__(self, alias, params):
+            super().__init__(alias, params)
+            self.results = {}
+
+        def enqueue(self, task, args, kwargs):
+            self.validate_task(task)
+            result = TaskResult(
+                task=task, id=get_random_string(32), status=TaskResultStatus.READY, enqueued_at=timezone.now(),
+                started_at=None, last_attempted_at=None, finished_at=None, args=args, kwargs=kwargs,
+                backend=self.alias, errors=[], worker_ids=[],
+            )
+            try:
+                value = task.call(*result.args, **result.kwargs)
+            except Exception as error:
+                result.errors.append(TaskError(
+                    exception_class_path=f"{type(error).__module__}.{type(error).__qualname__}",
+                    traceback="".join(format_exception(error)),
+                ))
+                object.__setattr__(result, "status", TaskResultStatus.FAILED)
+            else:
+                object.__setattr__(result, "_return_value", normalize_json(value))
+                object.__setattr__(result, "status", TaskResultStatus.SUCCESSFUL)
+            RESULTS[result.id] = result
+            return result
+
+        def get_result(self, result_id):
+            try:
+                return RESULTS[result_id]
+            except KeyError:
+                raise TaskResultDoesNotExist(result_id) from None
+"""
+
+
+def backend(learner, *changes):
+    """The learner's backend module: the correct one, with each (old, new) replacement made."""
+    source = textwrap.dedent(BACKEND)
+    for old, new in changes:
+        assert old in source, old
+        source = source.replace(old, new)
+    return learner(source).RunAndKeepBackend
+
+
+def test_a_correct_minimal_backend_passes(learner):
+    passed, message = verdict(minimal_backend.check, backend(learner))
+    assert passed, message
+
+
+def test_a_backend_that_never_sets_the_status_is_caught(learner):
+    forgets = backend(learner, ('object.__setattr__(result, "status", TaskResultStatus.SUCCESSFUL)', "pass"))
+    message = not_yet(minimal_backend, forgets)
+    assert "returned a result whose status is READY, not SUCCESSFUL" in message
+    assert "Hint: lesson 24" in message
+
+
+def test_a_backend_that_lets_the_tasks_exception_out_is_caught(learner):
+    lets_out = backend(learner, ("except Exception as error:", "except ValueError as error:"))
+    assert "let the task's RuntimeError out of `enqueue()`" in not_yet(minimal_backend, lets_out)
+
+
+def test_supports_get_result_left_false_is_caught(learner):
+    silent = backend(learner, ("supports_get_result = True", "supports_get_result = False"))
+    assert "`RunAndKeepBackend.supports_get_result` is False" in not_yet(minimal_backend, silent)
+
+
+def test_results_kept_on_the_backend_object_are_not_found_from_another_thread(learner):
+    on_self = backend(
+        learner,
+        ("RESULTS[result.id] = result", "self.results[result.id] = result"),
+        ("return RESULTS[result_id]", "return self.results[result_id]"),
+    )
+    message = not_yet(minimal_backend, on_self)
+    assert "a result enqueued in another thread (another request) was not found" in message
+    assert "one backend object per thread" in message
+
+
+def test_get_result_raising_key_error_for_an_unknown_id_is_caught(learner):
+    key_error = backend(learner, ("raise TaskResultDoesNotExist(result_id) from None", "raise"))
+    message = not_yet(minimal_backend, key_error)
+    assert "`get_result('no-such-id')` raised KeyError: 'no-such-id'" in message
+    assert "not TaskResultDoesNotExist" in message
+
+
+def test_a_backend_defined_in_the_notebook_cannot_be_named_in_tasks():
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    class InTheNotebook(ImmediateBackend):
+        pass
+
+    InTheNotebook.__module__ = "__main__"
+    assert "defined in the notebook itself" in not_yet(minimal_backend, InTheNotebook)

@@ -25,6 +25,7 @@ EXERCISES = [
     Entry("08-recover-a-stuck-task", "Recover a stuck task", "stuck"),
     Entry("10-unique-task", "Make a task unique per key", "unique_task"),
     Entry("11-rate-limit", "Limit a task to N calls per second", "rate_limit"),
+    Entry("12-minimal-backend", "Write a minimal task backend", "minimal_backend"),
 ]
 
 
