@@ -165,7 +165,9 @@ class Postgres(ManagedProcess):
             raise
         return self
 
-    def stop(self, timeout=10.0):
+    def stop(self, timeout=30.0):
+        """Fast shutdown; on a busy machine (make test runs much side by side) it can take
+        over 10 s, and a server killed instead would print exit code -9 in a lesson."""
         code = super().stop(timeout)
         if self.folder is not None:  # normally the supervisor has removed it already
             shutil.rmtree(self.folder, ignore_errors=True)
