@@ -14,6 +14,10 @@ DOCS_PORT   ?= 8001
 JOBS        ?= 2
 REDIS_PORT  ?= 6379
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Install packages with their bytecode compiled: every process the lessons and tests start
+# (kernels, workers, servers) then imports Django from .pyc files instead of compiling it
+# again, which matters where PYTHONDONTWRITEBYTECODE is set (as on CI machines).
+export UV_COMPILE_BYTECODE := 1
 # Material's notice that MkDocs 1.x is no longer maintained: we pin mkdocs<2 knowingly.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -61,7 +65,11 @@ sandbox_project/var/db.sqlite3: $(SYNCED)
 lab: setup ## Open JupyterLab on the lessons (prints its URL)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
 
-test: setup lint test-unit test-django60 test-notebooks test-docs ## Run every test: lint, unit tests (also on Django 6.0), every notebook (nbval), the site
+# The phases run side by side (they mostly wait); scripts/run_tests.py says why and prints
+# where the time went. PHASES=unit,notebooks runs some of them.
+test: setup lint ## Run every test: lint, then unit tests (also on Django 6.0), every notebook (nbval) and the site, side by side
+	@python=$$(scripts/find-python.sh) || exit 1; \
+	$(BIN)/python scripts/run_tests.py --python "$$python" $(if $(PHASES),--only $(PHASES))
 
 lint: setup ## Lint and format check (ruff) of the toolkit, sandbox, tests, scripts and notebooks' code
 	$(BIN)/ruff check .

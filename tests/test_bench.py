@@ -116,43 +116,6 @@ def test_conclusions_say_what_holds_and_what_does_not():
     assert "Celery on Redis, 1 worker: much faster than the database backend on PostgreSQL (tuned)" in said
 
 
-def test_each_notebooks_time_is_read_from_a_real_pytest_run(tmp_path):
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell("import time\ntime.sleep(0.3)"),
-            nbformat.v4.new_code_cell("time.sleep(0.2)"),
-        ]
-    )
-    nbformat.write(notebook, tmp_path / "01-tiny.ipynb")
-
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:django",
-            "-p",
-            "no:cacheprovider",
-            "--nbval-lax",
-            "--nbval-current-env",
-            "--durations=0",
-            str(tmp_path / "01-tiny.ipynb"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-
-    assert done.returncode == 0, done.stdout
-    [timed] = tutorial.notebook_times(done.stdout)
-    assert timed["notebook"] == "01-tiny.ipynb"
-    assert timed["seconds"] >= 0.5
-
-
 def test_the_quick_tutorial_run_times_a_real_command():
     figures = tutorial.run(quick=True, echo=None)
     [step] = figures["steps"]

@@ -254,3 +254,26 @@ def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgre
                 .rstrip()
                 .endswith("OperationalError: terminating connection due to administrator command")
             )
+
+
+def test_a_second_server_is_a_copy_of_the_first_clusters_template(tmp_path, monkeypatch):
+    """initdb runs once per machine; later servers copy its never-started cluster."""
+    import psycopg
+
+    from tasklab import postgres
+
+    monkeypatch.setattr(postgres, "TEMPLATES_DIR", tmp_path)
+    with postgres.Postgres(bindir=postgres_bindir()) as first:
+        [template] = tmp_path.iterdir()
+        assert (template / "PG_VERSION").is_file() and not (template / "postmaster.pid").exists()
+        with psycopg.connect(first.url) as connection:
+            connection.execute("CREATE TABLE only_in_the_first (id int)")
+    (template / "copied-from-here").write_text("a marker initdb would not make")
+    with postgres.Postgres(bindir=postgres_bindir()) as second:
+        assert (second.data_dir / "copied-from-here").is_file()
+        with psycopg.connect(second.url) as connection:
+            tables = connection.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone()
+        assert tables == (0,)
+    assert list(tmp_path.iterdir()) == [template]  # nothing half-copied left beside it

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .migrated_template import copy_template, save_template
 from .paths import SANDBOX_DIR, VAR_DIR, shown
 from .processes import stop_all
 
@@ -113,7 +114,10 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
             "(Kernel > Restart Kernel) and run the notebook from the top."
         )
     django.setup()
-    call_command("migrate", verbosity=0)
+    if postgres or not copy_template(database):
+        call_command("migrate", verbosity=0)
+        if not postgres:
+            save_template(database)
     if queue_database:
         call_command("migrate", database="queue", verbosity=0)
 

@@ -14,6 +14,7 @@ its owner, even when the owner is killed, and its folder is deleted when it stop
 `python -m tasklab.postgres` (`make postgres`) starts one for a learner and waits for Ctrl+C.
 """
 
+import hashlib
 import os
 import pwd
 import re
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .errors import MissingProgram, ProcessStartError, TasklabError
 from .machine import POSTGRES_BINDIRS, find_postgres_bindir
+from .migrated_template import TEMPLATES_DIR
 from .paths import SANDBOX_DIR, log_dir, shown
 from .processes import ManagedProcess
 from .server import free_port
@@ -35,6 +37,8 @@ INSTALL = "sudo apt install postgresql   (macOS: brew install postgresql@16)"
 # Where packages put initdb and postgres (Debian keeps them off PATH): see `tasklab.machine`,
 # which `make doctor` shares.
 BINDIR_PATTERNS = POSTGRES_BINDIRS
+# A sandbox, never a deployment: local connections trusted, no fsync while creating it.
+INITDB_OPTIONS = ["--username=postgres", "--auth=trust", "--encoding=UTF8", "--no-sync"]
 
 
 class PostgresNotInstalled(MissingProgram):
@@ -161,26 +165,35 @@ class Postgres(ManagedProcess):
             raise
         return self
 
-    def stop(self, timeout=10.0):
+    def stop(self, timeout=30.0):
+        """Fast shutdown; on a busy machine (make test runs much side by side) it can take
+        over 10 s, and a server killed instead would print exit code -9 in a lesson."""
         code = super().stop(timeout)
         if self.folder is not None:  # normally the supervisor has removed it already
             shutil.rmtree(self.folder, ignore_errors=True)
         return code
 
     def _initdb(self):
+        """A new cluster in `folder/data`: a copy of one made earlier by the same initdb, else initdb.
+
+        initdb takes seconds and every lesson and test that uses PostgreSQL starts a new
+        server; a copy of a never-started cluster is the same thing, made in a fraction.
+        """
         as_postgres = _run_as_postgres_user()
         if as_postgres:
             account = pwd.getpwnam("postgres")
             os.chown(self.folder, account.pw_uid, account.pw_gid)
+        data = self.folder / "data"
+        template = _cluster_template(self.bindir)
+        if template.is_dir():
+            _copy_tree(template, data)
+            return
         command = [
             *as_postgres,
             str(self.bindir / "initdb"),
             "--pgdata",
-            str(self.folder / "data"),
-            "--username=postgres",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-sync",
+            str(data),
+            *INITDB_OPTIONS,
         ]
         done = subprocess.run(command, cwd=self.folder, capture_output=True, text=True)
         if done.returncode != 0:
@@ -191,6 +204,7 @@ class Postgres(ManagedProcess):
                 output,
                 " ".join(command),
             )
+        _save_template(data, template)
 
     def argv(self, owner_fd):
         server = [
@@ -233,6 +247,32 @@ def _check_identifier(name):
             f"A database name here is lower-case letters, digits and '_' (not starting with a "
             f"digit, at most 63 characters), not {name!r}."
         )
+
+
+def _cluster_template(bindir):
+    """Where a cluster made by this initdb (same program, same options) is kept for copying."""
+    initdb = Path(bindir) / "initdb"
+    stat = initdb.stat()
+    key = f"{initdb.resolve()} {stat.st_size} {stat.st_mtime_ns} {' '.join(INITDB_OPTIONS)}"
+    return TEMPLATES_DIR / f"postgres-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _copy_tree(source, target):
+    """`cp -a`: ownership (the `postgres` user's, when run as root) and modes kept."""
+    subprocess.run(["cp", "-a", str(source), str(target)], check=True, capture_output=True)
+
+
+def _save_template(data, template):
+    """Keep a copy of a new cluster; when labs race to save one, the first copy stays."""
+    TEMPLATES_DIR.mkdir(parents=True, exist_ok=True)
+    partial = template.with_name(f"{template.name}.{os.getpid()}.partial")
+    try:
+        _copy_tree(data, partial)
+        os.rename(partial, template)
+    except OSError:  # another lab saved it first
+        pass
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def _run_as_postgres_user():

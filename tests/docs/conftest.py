@@ -4,6 +4,7 @@ The site is built here with `mkdocs build --strict`, into a temporary folder: th
 always check the pages that the current notebooks and docs make, never a stale site/.
 """
 
+import fcntl
 import functools
 import http.server
 import threading
@@ -14,8 +15,17 @@ from site_builder import REPO, build_site
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory):
-    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+def site_dir(tmp_path_factory, worker_id):
+    """Built once per run: with pytest-xdist, the first process builds, the others wait for it."""
+    if worker_id == "master":
+        return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("site"))
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist process
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "site.built").exists():
+            build_site(REPO / "mkdocs.yml", shared / "site")
+            (shared / "site.built").touch()
+    return shared / "site"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -149,6 +149,9 @@ def tutorial_table(tutorial):
         [s["step"], duration(s["seconds"]), "ok" if s["exit_code"] == 0 else f"exit code {s['exit_code']}"]
         for s in tutorial.get("steps", [])
     ]
+    rows += [
+        [f"  phase {p['phase']}", duration(p["seconds"]), "side by side"] for p in tutorial.get("phases", [])
+    ]
     rows += [[f"  {n['notebook']}", duration(n["seconds"]), ""] for n in tutorial.get("notebooks", [])]
     return table("The tutorial's own speed", ["step", "time", ""], rows) if rows else ""
 

@@ -1,23 +1,20 @@
 """How fast is the tutorial itself: cold `make setup` from a fresh clone, a warm `make test`
-(with each notebook's share of it), and the docs build.
+(with its phases and each notebook's share of it), and the docs build.
 
 These are the commands a learner types, timed as they run; a failing step is recorded
 (with its exit code), never hidden.
 """
 
+import json
 import os
-import re
 import subprocess
 import tempfile
 import time
-from collections import defaultdict
-from pathlib import Path
 
 from ..paths import REPO_DIR
 
-# pytest --durations=0 prints one line per test phase, e.g.
-# "2.31s call     notebooks/06-the-worker.ipynb::Cell 5"
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s+(?:setup|call|teardown)\s+(\S+?\.ipynb)::", re.M)
+# Where `make test` (scripts/run_tests.py) writes where its time went.
+TEST_TIMES = REPO_DIR / "test-artifacts" / "test-times.json"
 
 
 def timed(name, command, *, cwd=REPO_DIR, env=None):
@@ -40,12 +37,14 @@ def timed(name, command, *, cwd=REPO_DIR, env=None):
     return step, done.stdout + done.stderr
 
 
-def notebook_times(pytest_output):
-    """Seconds per notebook, summed over its cells, from `pytest --durations=0` output."""
-    seconds = defaultdict(float)
-    for value, notebook in DURATION.findall(pytest_output):
-        seconds[Path(notebook).name] += float(value)
-    return [{"notebook": name, "seconds": s} for name, s in sorted(seconds.items())]
+def test_times(path=TEST_TIMES):
+    """The phases and notebooks of the last `make test` (its test-times.json), or empty lists."""
+    try:
+        times = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return [], []
+    phases = [{"phase": p["phase"], "seconds": p["seconds"]} for p in times.get("phases", [])]
+    return phases, times.get("notebooks", [])
 
 
 def clean_env():
@@ -58,7 +57,7 @@ def clean_env():
 
 
 def run(quick=False, echo=print):
-    steps, notebooks = [], []
+    steps, phases, notebooks = [], [], []
 
     def record(step):
         steps.append(step)
@@ -67,7 +66,7 @@ def run(quick=False, echo=print):
 
     if quick:
         record(timed("warm make setup", ["make", "--no-print-directory", "setup"])[0])
-        return {"steps": steps, "notebooks": notebooks}
+        return {"steps": steps, "phases": phases, "notebooks": notebooks}
 
     with tempfile.TemporaryDirectory(prefix="tasklab-clone-") as clone:
         subprocess.run(["git", "clone", "--quiet", str(REPO_DIR), clone], check=True)
@@ -79,13 +78,10 @@ def run(quick=False, echo=print):
                 env=clean_env(),
             )[0]
         )
-    step, output = timed(
-        "warm make test",
-        ["make", "--no-print-directory", "test"],
-        env={**clean_env(), "PYTEST_ADDOPTS": "--durations=0"},
-    )
+    TEST_TIMES.unlink(missing_ok=True)  # a failed run must not report an older run's times
+    step, _ = timed("warm make test", ["make", "--no-print-directory", "test"], env=clean_env())
     record(step)
-    notebooks = notebook_times(output)
+    phases, notebooks = test_times()
     if (REPO_DIR / "mkdocs.yml").exists():
         with tempfile.TemporaryDirectory(prefix="tasklab-site-") as site:
             record(
@@ -93,4 +89,4 @@ def run(quick=False, echo=print):
                     "docs build", [str(REPO_DIR / ".venv/bin/mkdocs"), "build", "--quiet", "--site-dir", site]
                 )[0]
             )
-    return {"steps": steps, "notebooks": notebooks}
+    return {"steps": steps, "phases": phases, "notebooks": notebooks}
