@@ -141,3 +141,19 @@ def test_a_worker_without_them_counts_nothing(metrics_app):
     with tasklab.Worker():  # taskdemo.settings: no taskmetrics app, no receivers
         tasklab.watch(result, live=False)
     assert counters() == {("add", "ENQUEUED"): 1}
+
+
+def test_count_creates_the_row_once_then_adds_to_it(metrics_app):
+    from taskmetrics.models import TaskCounter
+
+    for seconds in (0.5, 0.25):
+        metrics_app.count("accounts.tasks.add", "SUCCESSFUL", seconds)
+    counter = TaskCounter.objects.get()
+    assert (counter.count, counter.seconds) == (2, 0.75)
+
+
+def test_the_monitoring_settings_make_sqlite_take_the_write_lock_first():
+    from taskdemo import settings, settings_monitoring
+
+    assert settings_monitoring.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "transaction_mode" not in settings.DATABASES["default"]["OPTIONS"]

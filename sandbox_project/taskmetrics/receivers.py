@@ -8,7 +8,7 @@ raise inside a worker (lesson 13): a failure to count is logged, and the task go
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.tasks.signals import task_enqueued, task_finished, task_started
 
@@ -21,11 +21,17 @@ def count(task_path, event, seconds=0.0):
     """Add one to the counter of `task_path` for `event`, and `seconds` to its run time.
 
     The increment is one UPDATE (`F("count") + 1`), so two workers that finish at the same time
-    both count.
+    both count; the row is created the first time only.
     """
     key = {"task_path": task_path, "event": event}
-    TaskCounter.objects.get_or_create(**key)
-    TaskCounter.objects.filter(**key).update(count=F("count") + 1, seconds=F("seconds") + seconds)
+    increment = {"count": F("count") + 1, "seconds": F("seconds") + seconds}
+    if TaskCounter.objects.filter(**key).update(**increment):
+        return
+    try:
+        with transaction.atomic():
+            TaskCounter.objects.create(**key, count=1, seconds=seconds)
+    except IntegrityError:  # another process created it in the meantime
+        TaskCounter.objects.filter(**key).update(**increment)
 
 
 def run_time(task_result):
