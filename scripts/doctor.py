@@ -155,7 +155,7 @@ def check_chromium(environ, system, python):
     fix = "install: {}; or set {} to a Chromium's path".format(
         machine.chromium_install(system), machine.CHROMIUM_ENV
     )
-    affects = "lesson 8 (its browser part), and make test's browser and site tests"
+    affects = "lessons 8 and 21 (their browser parts), and make test's browser and site tests"
     return Item("missing", "Chromium", "not found (tried " + "; ".join(tried) + ")", fix, affects)
 
 

@@ -35,3 +35,16 @@ def test_system_checks_pass_on_the_rq_settings_too():
 def test_no_model_change_lacks_its_migration():
     done = manage("makemigrations", "--check", "--dry-run", "accounts")
     assert done.returncode == 0, f"a model changed without a migration:\n{done.stdout}{done.stderr}"
+
+
+def test_system_checks_pass_on_the_monitoring_settings_too():
+    """Lesson 21's settings: django-tasks-monitor, the sandbox's task metrics and /metrics."""
+    done = manage("check", "--fail-level", "WARNING", settings="taskdemo.settings_monitoring")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_task_metrics_change_lacks_its_migration():
+    done = manage(
+        "makemigrations", "--check", "--dry-run", "taskmetrics", settings="taskdemo.settings_monitoring"
+    )
+    assert done.returncode == 0, f"a model changed without a migration:\n{done.stdout}{done.stderr}"

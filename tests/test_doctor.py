@@ -158,7 +158,7 @@ def test_a_machine_with_everything_gets_one_ok_line_per_item_and_exit_0(box):
 # Missing pieces the core path does without: (what to take away, its line, its install
 # command's key in tasklab.machine.INSTALL, the lessons it affects).
 OPTIONAL = [
-    (["chromium"], "Chromium", "chromium", "lesson 8 (its browser part), and make test's browser and site tests"),
+    (["chromium"], "Chromium", "chromium", "lessons 8 and 21 (their browser parts), and make test's browser and site tests"),
     (["redis-server"], "redis-server", "redis-server", "lessons 17-18, and their tests in make test"),
     (["initdb", "postgres"], "PostgreSQL server (initdb, postgres)", "postgres", "lessons 16-18, and their tests in make test"),
     (["git"], "git", "git", "no lesson; updating this copy (git pull) and resetting exercises"),

@@ -24,6 +24,7 @@ class Lab:
     queue_database: Path | None = None
     bulk_backend: bool = False
     postgres: object = None  # the lab's `tasklab.postgres.Postgres`, when it has one
+    settings: str = "taskdemo.settings"
 
     def __str__(self):
         import django
@@ -41,10 +42,20 @@ class Lab:
             text += f", task queue in its own database {shown(self.queue_database)}"
         if self.bulk_backend:
             text += f", second task backend 'bulk' ({settings.TASKS['bulk']['BACKEND']})"
+        if self.settings != "taskdemo.settings":
+            text += f", settings {self.settings}"
         return text
 
 
-def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_backend=False):
+def setup(
+    name,
+    *,
+    database="sqlite",
+    quiet=False,
+    separate_queue=False,
+    bulk_backend=False,
+    settings="taskdemo.settings",
+):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
@@ -56,6 +67,8 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
     database would be), so that a transaction on the data no longer covers it.
     bulk_backend: add a second task backend, `bulk`, beside `default` (TASKLAB_BULK_BACKEND,
     read by the settings of this kernel and of every worker it starts).
+    settings: the sandbox's settings module, for this kernel and every worker and server it
+    starts (e.g. "taskdemo.settings_monitoring", lesson 21).
     """
     if database not in ("sqlite", "postgresql"):
         raise ValueError(f"setup() takes database='sqlite' or database='postgresql', not {database!r}.")
@@ -68,7 +81,7 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
 
     if str(SANDBOX_DIR) not in sys.path:
         sys.path.insert(0, str(SANDBOX_DIR))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "taskdemo.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     # Jupyter runs every cell inside an asyncio event loop, and Django refuses ORM calls
     # from such a context. It is safe here: the cell's code is ordinary synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -101,13 +114,14 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
 
     import dj_database_url
     import django
-    from django.conf import settings
+    from django.conf import settings as configured
     from django.core.management import call_command
 
-    if settings.configured and (
-        not _same_database(settings.DATABASES["default"], dj_database_url.parse(url))
-        or ("queue" in settings.DATABASES) != separate_queue
-        or ("bulk" in settings.TASKS) != bulk_backend
+    if configured.configured and (
+        not _same_database(configured.DATABASES["default"], dj_database_url.parse(url))
+        or ("queue" in configured.DATABASES) != separate_queue
+        or ("bulk" in configured.TASKS) != bulk_backend
+        or configured.SETTINGS_MODULE != settings
     ):
         raise RuntimeError(
             "This kernel is already set up for another lab. Restart the kernel "
@@ -129,6 +143,7 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
         queue_database=queue_database,
         postgres=postgres,
         bulk_backend=bulk_backend,
+        settings=settings,
     )
     if not quiet:
         print(lab)
