@@ -172,7 +172,13 @@ def summary(all_phases, wall):
     return {
         "wall_seconds": wall,
         "phases": [
-            {"phase": p.name, "seconds": p.seconds, "passed": p.passed, **p.counts} for p in all_phases
+            {
+                "phase": p.name,
+                "seconds": p.seconds,
+                "verdict": "passed" if p.passed else "FAILED",
+                "tests": p.counts,
+            }
+            for p in all_phases
         ],
         "notebooks": [
             {"notebook": name, "seconds": s} for name, s in sorted(notebooks.items(), key=lambda kv: -kv[1])
@@ -186,7 +192,7 @@ def summary(all_phases, wall):
 def print_summary(times):
     print(f"\nWhere the time went ({times['wall_seconds']:.0f} s in all, the phases side by side):")
     for p in times["phases"]:
-        print(f"  {p['phase']:<10} {p['seconds']:5.0f} s  {'passed' if p['passed'] else 'FAILED'}")
+        print(f"  {p['phase']:<10} {p['seconds']:5.0f} s  {p['verdict']}")
     print(f"Slowest notebooks (seconds, their cells summed), of {len(times['notebooks'])}:")
     for n in times["notebooks"][:SLOWEST]:
         print(f"  {n['seconds']:5.0f}  {n['notebook']}")

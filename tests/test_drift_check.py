@@ -115,10 +115,14 @@ def test_the_django60_selection_names_existing_sandbox_tests_and_no_toolkit_only
 def test_make_test_runs_it_and_the_readme_names_the_tested_versions():
     import tomllib
 
-    [test_target] = [
-        line for line in (REPO_DIR / "Makefile").read_text().splitlines() if line.startswith("test:")
-    ]
-    assert "test-django60" in test_target.split("##")[0].split()
+    makefile = (REPO_DIR / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert "scripts/run_tests.py" in test_recipe
+    runner = importlib.util.spec_from_file_location("run_tests", REPO_DIR / "scripts" / "run_tests.py")
+    run_tests = importlib.util.module_from_spec(runner)
+    runner.loader.exec_module(run_tests)
+    [django60] = [p for p in run_tests.phases("python3", run_tests.JOBS) if p.name == "django60"]
+    assert "scripts/django60_check.py" in django60.command
 
     lock = tomllib.loads((REPO_DIR / "uv.lock").read_text())
     [django] = [p["version"] for p in lock["package"] if p["name"] == "django"]

@@ -69,11 +69,13 @@ def test_a_failed_test_is_counted_and_its_failure_shown(tmp_path):
     log = tmp_path / "unit.log"
     log.write_text(done.stdout)
 
-    phase = run_tests.Phase("unit", "", [], junit=junit, log=log)
-    assert run_tests.junit_counts(junit) == {"passed": 1, "failed": 1, "errors": 0, "skipped": 0}
+    phase = run_tests.Phase("unit", "", [], process=done, junit=junit, log=log)
+    phase.counts = run_tests.junit_counts(junit)
+    assert phase.counts == {"passed": 1, "failed": 1, "errors": 0, "skipped": 0}
     shown = "\n".join(run_tests.failures(phase))
     assert "test_wrong" in shown and "assert 1 == 2" in shown
     times = run_tests.summary([phase], wall=1.0)
+    assert times["phases"][0]["verdict"] == "FAILED" and times["phases"][0]["tests"]["passed"] == 1
     assert [t["test"] for t in times["slowest_tests"]][:2] in (
         ["test_one::test_ok", "test_one::test_wrong"],
         ["test_one::test_wrong", "test_one::test_ok"],
@@ -107,7 +109,7 @@ def test_the_benchmark_reads_make_tests_own_summary(tmp_path):
         json.dumps(
             {
                 "wall_seconds": 120.0,
-                "phases": [{"phase": "unit", "seconds": 100.0, "passed": True}],
+                "phases": [{"phase": "unit", "seconds": 100.0, "verdict": "passed"}],
                 "notebooks": [{"notebook": "06-the-worker.ipynb", "seconds": 9.5}],
             }
         )
