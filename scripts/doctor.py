@@ -169,7 +169,7 @@ def check_postgres(environ, system):
     else:
         where = "PATH, " + ", ".join(machine.POSTGRES_BINDIRS)
     fix = "install: " + machine.install_command("postgres", system)
-    return Item("missing", name, "not found (looked in {})".format(where), fix, "lessons 16-18, and their tests in make test")  # fmt: skip
+    return Item("missing", name, "not found (looked in {})".format(where), fix, "lessons 11, 16-18, 22 and 23, and their tests in make test")  # fmt: skip
 
 
 def check_port(variable, default, what, fix, affects, environ):

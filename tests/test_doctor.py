@@ -160,7 +160,7 @@ def test_a_machine_with_everything_gets_one_ok_line_per_item_and_exit_0(box):
 OPTIONAL = [
     (["chromium"], "Chromium", "chromium", "lessons 8 and 21 (their browser parts), and make test's browser and site tests"),
     (["redis-server"], "redis-server", "redis-server", "lessons 17-18, and their tests in make test"),
-    (["initdb", "postgres"], "PostgreSQL server (initdb, postgres)", "postgres", "lessons 16-18, and their tests in make test"),
+    (["initdb", "postgres"], "PostgreSQL server (initdb, postgres)", "postgres", "lessons 11, 16-18, 22 and 23, and their tests in make test"),
     (["git"], "git", "git", "no lesson; updating this copy (git pull) and resetting exercises"),
 ]  # fmt: skip
 
