@@ -43,7 +43,15 @@ class Lab:
         return text
 
 
-def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_backend=False):
+def setup(
+    name,
+    *,
+    database="sqlite",
+    quiet=False,
+    separate_queue=False,
+    bulk_backend=False,
+    settings_module="taskdemo.settings",
+):
     """Prepare this kernel for the sandbox, with a fresh database of its own.
 
     `name` (e.g. "06-the-worker") names the folder under sandbox_project/var/notebooks/
@@ -55,6 +63,8 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
     database would be), so that a transaction on the data no longer covers it.
     bulk_backend: add a second task backend, `bulk`, beside `default` (TASKLAB_BULK_BACKEND,
     read by the settings of this kernel and of every worker it starts).
+    settings_module: the settings of this kernel and of the processes it starts, e.g.
+    "taskdemo.settings_periodic" (lesson 20).
     """
     if database not in ("sqlite", "postgresql"):
         raise ValueError(f"setup() takes database='sqlite' or database='postgresql', not {database!r}.")
@@ -67,7 +77,7 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
 
     if str(SANDBOX_DIR) not in sys.path:
         sys.path.insert(0, str(SANDBOX_DIR))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "taskdemo.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     # Jupyter runs every cell inside an asyncio event loop, and Django refuses ORM calls
     # from such a context. It is safe here: the cell's code is ordinary synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -107,6 +117,7 @@ def setup(name, *, database="sqlite", quiet=False, separate_queue=False, bulk_ba
         not _same_database(settings.DATABASES["default"], dj_database_url.parse(url))
         or ("queue" in settings.DATABASES) != separate_queue
         or ("bulk" in settings.TASKS) != bulk_backend
+        or settings.SETTINGS_MODULE != settings_module
     ):
         raise RuntimeError(
             "This kernel is already set up for another lab. Restart the kernel "
