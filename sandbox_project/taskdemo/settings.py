@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_extensions",
     "accounts",
+    "reports",  # exercise 9: a job that claims each tick
 ]
 
 MIDDLEWARE = [

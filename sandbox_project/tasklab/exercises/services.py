@@ -1,11 +1,13 @@
 """The pretend outside world that the exercises' tasks talk to: uploaded avatars, a slow
-contacts service and a flaky exchange-rate service.
+contacts service, a flaky exchange-rate service and a daily report that goes to the whole team.
 
 State lives in files of the current lab (found through `TASKLAB_LOG_DIR`, which a worker
-inherits), because the task runs in a worker process and the checker in the kernel.
+inherits), or for the reports in the lab's database, because the task runs in a worker process
+and the checker in the kernel.
 """
 
 import json
+import os
 import time
 
 from ..paths import log_dir
@@ -125,3 +127,24 @@ def fetch_rate(currency):
     if failing:
         raise ServiceUnavailable("rates.example.com did not answer (the service is down)")
     return RATES[currency]
+
+
+# -- the daily report (exercise 9) --------------------------------------------------------
+
+REPORT_SECONDS = 1.0
+
+
+def send_report(day):
+    """Send the report of `day` to the whole team, as slowly as a big query and a mail would
+    (a second). Each call is one more report in everyone's inbox: a `reports.SentReport` row."""
+    from reports.models import SentReport
+
+    time.sleep(REPORT_SECONDS)
+    SentReport.objects.create(day=day, pid=os.getpid())
+
+
+def reports_sent(day):
+    """How many times the report of `day` went out."""
+    from reports.models import SentReport
+
+    return SentReport.objects.filter(day=day).count()
