@@ -150,5 +150,5 @@ def check(send_daily_report):
             )
     return (
         f"send_daily_report sent the report for {first} once although a second copy ran after the first, "
-        f"and the report of a later day, {day}, once although two workers ran a copy each at the same time."
+        "and the report of a later day once although two workers ran a copy each at the same time."
     )
