@@ -2,9 +2,9 @@
 
 Two schedulers (lesson 20), a retry, a redeploy: each can enqueue the same tick twice. The task
 itself claims its tick in the database, where a unique constraint lets one insert win. The
-checker runs the learner's task in two real workers: copies for one day one after the other,
-then two copies at once (the workers' runs must overlap, or it tries another day), then a later
-day; and it counts the reports sent, per day, in the database.
+checker runs the learner's task in two real workers: two copies for one day, one after the
+other, then two copies for a later day at once (the workers' runs must overlap, or it tries the
+day after); and it counts the reports sent, per day, in the database.
 """
 
 from datetime import date, timedelta
