@@ -33,7 +33,7 @@ def test_system_checks_pass_on_the_rq_settings_too():
 
 
 def test_no_model_change_lacks_its_migration():
-    done = manage("makemigrations", "--check", "--dry-run", "accounts")
+    done = manage("makemigrations", "--check", "--dry-run", "accounts", "reports")
     assert done.returncode == 0, f"a model changed without a migration:\n{done.stdout}{done.stderr}"
 
 
@@ -48,3 +48,9 @@ def test_no_task_metrics_change_lacks_its_migration():
         "makemigrations", "--check", "--dry-run", "taskmetrics", settings="taskdemo.settings_monitoring"
     )
     assert done.returncode == 0, f"a model changed without a migration:\n{done.stdout}{done.stderr}"
+
+
+def test_system_checks_pass_on_the_periodic_settings_too():
+    """Lesson 20's settings add django-scheduled-tasks and import the schedules at start."""
+    done = manage("check", "--fail-level", "WARNING", settings="taskdemo.settings_periodic")
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -25,6 +25,7 @@ from tasklab.exercises.checks import (
     progress,
     rate_limit,
     retry,
+    run_once,
     stuck,
     unique_task,
     view_test,
@@ -549,3 +550,90 @@ def test_a_backend_defined_in_the_notebook_cannot_be_named_in_tasks():
 
     InTheNotebook.__module__ = "__main__"
     assert "defined in the notebook itself" in not_yet(minimal_backend, InTheNotebook)
+
+
+DAILY_REPORT = """
+    from django.tasks import task
+
+    from reports.models import JobRun
+    from tasklab.exercises.services import send_report
+
+
+    @task
+    def send_daily_report(day):
+        {guard}
+        send_report(day)
+        return "sent"
+"""
+
+
+def daily_report(learner, guard):
+    """The exercise's task with `guard` (lines of code) where the learner writes theirs."""
+    guard = textwrap.indent(textwrap.dedent(guard).strip(), " " * 4).lstrip()
+    return learner(textwrap.dedent(DAILY_REPORT).replace("{guard}", guard)).send_daily_report
+
+
+def test_a_periodic_job_that_claims_its_tick_passes_twice_in_a_row(transactional_db, learner):
+    task_ = daily_report(
+        learner,
+        """
+        _, claimed = JobRun.objects.get_or_create(job="send_daily_report", tick=day)
+        if not claimed:
+            return "already sent"
+        """,
+    )
+    for _ in range(2):
+        passed, message = verdict(run_once.check, task_)
+        assert passed, message
+
+
+def test_a_periodic_job_without_a_guard_sends_twice(transactional_db, learner):
+    message = not_yet(run_once, daily_report(learner, "pass"))
+    assert "a second copy for 2026-12-01, run after the first had finished, sent the report again" in message
+    assert "lesson 20" in message
+
+
+def test_a_periodic_job_with_a_check_then_act_guard_lets_two_workers_through(transactional_db, learner):
+    task_ = daily_report(
+        learner,
+        """
+        if JobRun.objects.filter(job="send_daily_report", tick=day).exists():
+            return "already sent"
+        send_report(day)
+        JobRun.objects.create(job="send_daily_report", tick=day)
+        return "sent"
+        """,
+    )
+    message = not_yet(run_once, task_)
+    assert "run by two workers at the same time, both sent the report: it went out 2 times" in message
+
+
+def test_a_periodic_job_keyed_on_the_job_alone_never_runs_a_later_day(transactional_db, learner):
+    task_ = daily_report(
+        learner,
+        """
+        _, claimed = JobRun.objects.get_or_create(job="send_daily_report", tick="daily")
+        if not claimed:
+            return "already sent"
+        """,
+    )
+    assert "the report for 2026-12-02 was never sent, a later day than 2026-12-01" in not_yet(run_once, task_)
+
+
+def test_a_periodic_job_keyed_on_each_copy_lets_every_copy_through(transactional_db, learner):
+    task_ = daily_report(
+        learner,
+        """
+        import uuid  # a new key for every copy, as the task result's id would be
+
+        _, claimed = JobRun.objects.get_or_create(job="send_daily_report", tick=str(uuid.uuid4()))
+        if not claimed:
+            return "already sent"
+        """,
+    )
+    assert "sent the report again: it went out 2 times" in not_yet(run_once, task_)
+
+
+def test_a_periodic_job_whose_duplicate_raises_integrity_error_is_named(transactional_db, learner):
+    task_ = daily_report(learner, 'JobRun.objects.create(job="send_daily_report", tick=day)')
+    assert "failed with IntegrityError: the report went out once" in not_yet(run_once, task_)

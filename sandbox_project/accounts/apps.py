@@ -1,6 +1,8 @@
 import os
+from importlib import import_module
 
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class AccountsConfig(AppConfig):
@@ -13,3 +15,7 @@ class AccountsConfig(AppConfig):
             from .receivers import connect
 
             connect(names)
+        # Periodic tasks register with the scheduler when their module is imported
+        # (lesson 20): only under taskdemo.settings_periodic, which lists them.
+        for module in getattr(settings, "PERIODIC_TASK_MODULES", ()):
+            import_module(module)

@@ -1,5 +1,5 @@
 """Task signal receivers that lesson 13 connects inside one worker, to show what a failing
-receiver does there.
+receiver does there, and lesson 20 inside its schedulers, to slow their enqueues down.
 
 They are off by default: `AccountsConfig.ready()` connects them only in a process whose
 environment variable TASKLAB_DEMO_RECEIVERS names some of them (comma-separated), e.g.
@@ -8,9 +8,10 @@ worker's log stays as the lessons print it.
 """
 
 import logging
+import time
 
 from django.core.exceptions import ImproperlyConfigured
-from django.tasks.signals import task_finished, task_started
+from django.tasks.signals import task_enqueued, task_finished, task_started
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +41,19 @@ def careful_metrics_on_finished(sender, task_result, **kwargs):
         logger.exception("Could not send the metrics of task id=%s", task_result.id)
 
 
+def slow_enqueue(sender, task_result, **kwargs):
+    """Lesson 20: an enqueue that takes half a second, as to a busy database or a remote broker.
+
+    The row is already saved when the signal is sent: only the caller is kept waiting.
+    """
+    time.sleep(0.5)
+
+
 RECEIVERS = {
     "metrics_on_started": (task_started, metrics_on_started),
     "metrics_on_finished": (task_finished, metrics_on_finished),
     "careful_metrics_on_finished": (task_finished, careful_metrics_on_finished),
+    "slow_enqueue": (task_enqueued, slow_enqueue),
 }
 
 

@@ -1,1 +1,2 @@
-"""Reports that tasks rebuild: the sandbox's examples of unique tasks and of time limits (lesson 22)."""
+"""Reports that tasks rebuild or send: unique tasks and time limits (lesson 22), and a daily
+report that claims each run (exercise 9)."""

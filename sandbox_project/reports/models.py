@@ -1,4 +1,5 @@
-"""What the report tasks leave behind, and the keys that keep a task unique."""
+"""What the report tasks leave behind, the keys that keep a task unique (lesson 22), and the
+runs a periodic job claims so that it sends its report once per tick (exercise 9)."""
 
 from django.db import models
 from django.db.models import Q
@@ -43,3 +44,28 @@ class TaskKey(models.Model):
     def __str__(self):
         state = "released" if self.released_at else "held"
         return f"{self.key} {state} by {self.task_id}"
+
+
+class JobRun(models.Model):
+    """The tick `tick` (a due time or a day, as text) of the job `job` has been claimed."""
+
+    job = models.CharField(max_length=100)
+    tick = models.CharField(max_length=100)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "tick"], name="one_run_per_job_and_tick")]
+
+    def __str__(self):
+        return f"{self.job} for {self.tick}"
+
+
+class SentReport(models.Model):
+    """One row each time `tasklab.exercises.services.send_report` sent the report of a day."""
+
+    day = models.CharField(max_length=100)
+    pid = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"report for {self.day} (sent by pid {self.pid})"

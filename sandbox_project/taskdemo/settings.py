@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django_extensions",
     "accounts",
     "coordination",
-    "reports",  # lesson 22: unique tasks and time limits
+    "reports",  # lesson 22: unique tasks and time limits; exercise 9: a job that claims each tick
 ]
 
 MIDDLEWARE = [

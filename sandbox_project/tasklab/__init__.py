@@ -23,6 +23,7 @@ from .public_api import public_api
 from .pytest_run import PytestRun, run_pytest
 from .redis import Redis
 from .rq_worker import RQWorker
+from .scheduler import Scheduler
 from .scratch_project import ScratchProject, start_project
 from .server import Server
 from .waiting import wait_for
@@ -38,6 +39,7 @@ __all__ = [
     "PytestRun",
     "RQWorker",
     "Redis",
+    "Scheduler",
     "ScratchProject",
     "Server",
     "StatusNotReached",

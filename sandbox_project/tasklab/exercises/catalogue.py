@@ -23,6 +23,7 @@ EXERCISES = [
     Entry("06-test-a-view", "Test that a view enqueued a task", "view_test"),
     Entry("07-retry-with-backoff", "Retry a flaky task with backoff", "retry"),
     Entry("08-recover-a-stuck-task", "Recover a stuck task", "stuck"),
+    Entry("09-periodic-job-runs-once", "A periodic job that never runs twice at once", "run_once"),
     Entry("10-unique-task", "Make a task unique per key", "unique_task"),
     Entry("11-rate-limit", "Limit a task to N calls per second", "rate_limit"),
     Entry("12-minimal-backend", "Write a minimal task backend", "minimal_backend"),

@@ -1,8 +1,10 @@
 """The pretend outside world that the exercises' tasks talk to: uploaded avatars, a slow
-contacts service, a flaky exchange-rate service and a rate-limited geocoder.
+contacts service, a flaky exchange-rate service, a rate-limited geocoder and a daily report
+that goes to the whole team.
 
 State lives in files of the current lab (found through `TASKLAB_LOG_DIR`, which a worker
-inherits), because the task runs in a worker process and the checker in the kernel.
+inherits), or for the reports in the lab's database, because the task runs in a worker process
+and the checker in the kernel.
 """
 
 import json
@@ -158,3 +160,24 @@ def geocoder_calls():
         return []
     rows = [line.split(" ", 2) for line in _geocoder_record().read_text().splitlines()]
     return sorted((float(at), int(pid), address) for at, pid, address in rows)
+
+
+# -- the daily report (exercise 9) --------------------------------------------------------
+
+REPORT_SECONDS = 1.0
+
+
+def send_report(day):
+    """Send the report of `day` to the whole team, as slowly as a big query and a mail would
+    (a second). Each call is one more report in everyone's inbox: a `reports.SentReport` row."""
+    from reports.models import SentReport
+
+    time.sleep(REPORT_SECONDS)
+    SentReport.objects.create(day=day, pid=os.getpid())
+
+
+def reports_sent(day):
+    """How many times the report of `day` went out."""
+    from reports.models import SentReport
+
+    return SentReport.objects.filter(day=day).count()
