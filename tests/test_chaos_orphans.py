@@ -32,7 +32,8 @@ def test_a_soak_stopped_midway_leaves_no_process_behind(tmp_path, how):
 
         soak.send_signal(how)
 
-        left = survivors([soak.pid, *started], seconds=15)
+        # Ctrl+C lets each worker finish its task first: on a busy machine that takes a while.
+        left = survivors([soak.pid, *started], seconds=60)
         assert left == [], f"still running after the soak was stopped: {left}"
         if how == signal.SIGINT:
             assert "Interrupted: every process the soak started has been stopped." in process.log()

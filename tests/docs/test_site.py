@@ -262,7 +262,9 @@ def a_word_only_in(lesson):
     others += [notebook_text(n) for n in NOTEBOOKS.rglob("*.ipynb") if n != lesson]
     # Every lesson's title is on the home page and the workshop guide (the agenda).
     others += [first_heading(nbformat.read(n, as_version=4)) for n in LESSONS]
-    unique = words(prose) - words(" ".join(others))
+    # The search splits CamelCase words ("APScheduler" is "AP" and "Scheduler"): plain words only.
+    plain = {word.lower() for word in re.findall(r"\b[A-Za-z][a-z]{5,}\b", prose)}
+    unique = plain - words(" ".join(others))
     assert unique, f"{lesson.name} has no word of its own to search for"
     return sorted(unique, key=lambda word: (-len(word), word))[0]
 
