@@ -111,10 +111,12 @@ def test_the_benchmark_reads_make_tests_own_summary(tmp_path):
                 "wall_seconds": 120.0,
                 "phases": [{"phase": "unit", "seconds": 100.0, "verdict": "passed"}],
                 "notebooks": [{"notebook": "06-the-worker.ipynb", "seconds": 9.5}],
+                "slowest_tests": [{"test": "tests.test_views::test_register", "seconds": 3.0}],
             }
         )
     )
-    phases, notebooks = tutorial.test_times(tmp_path / "test-times.json")
+    phases, notebooks, tests = tutorial.test_times(tmp_path / "test-times.json")
     assert phases == [{"phase": "unit", "seconds": 100.0}]
     assert notebooks == [{"notebook": "06-the-worker.ipynb", "seconds": 9.5}]
-    assert tutorial.test_times(tmp_path / "missing.json") == ([], [])
+    assert tests == [{"test": "tests.test_views::test_register", "seconds": 3.0}]
+    assert tutorial.test_times(tmp_path / "missing.json") == ([], [], [])

@@ -153,6 +153,10 @@ def tutorial_table(tutorial):
         [f"  phase {p['phase']}", duration(p["seconds"]), "side by side"] for p in tutorial.get("phases", [])
     ]
     rows += [[f"  {n['notebook']}", duration(n["seconds"]), ""] for n in tutorial.get("notebooks", [])]
+    rows += [
+        [f"  {t['test']}", duration(t["seconds"]), "a slowest test"]
+        for t in tutorial.get("slowest_tests", [])
+    ]
     return table("The tutorial's own speed", ["step", "time", ""], rows) if rows else ""
 
 

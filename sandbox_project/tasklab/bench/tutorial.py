@@ -38,13 +38,14 @@ def timed(name, command, *, cwd=REPO_DIR, env=None):
 
 
 def test_times(path=TEST_TIMES):
-    """The phases and notebooks of the last `make test` (its test-times.json), or empty lists."""
+    """The phases, notebooks and slowest tests of the last `make test` (its test-times.json),
+    or empty lists."""
     try:
         times = json.loads(path.read_text())
     except (OSError, ValueError):
-        return [], []
+        return [], [], []
     phases = [{"phase": p["phase"], "seconds": p["seconds"]} for p in times.get("phases", [])]
-    return phases, times.get("notebooks", [])
+    return phases, times.get("notebooks", []), times.get("slowest_tests", [])
 
 
 def clean_env():
@@ -57,7 +58,7 @@ def clean_env():
 
 
 def run(quick=False, echo=print):
-    steps, phases, notebooks = [], [], []
+    steps, phases, notebooks, tests = [], [], [], []
 
     def record(step):
         steps.append(step)
@@ -66,7 +67,7 @@ def run(quick=False, echo=print):
 
     if quick:
         record(timed("warm make setup", ["make", "--no-print-directory", "setup"])[0])
-        return {"steps": steps, "phases": phases, "notebooks": notebooks}
+        return {"steps": steps, "phases": phases, "notebooks": notebooks, "slowest_tests": tests}
 
     with tempfile.TemporaryDirectory(prefix="tasklab-clone-") as clone:
         subprocess.run(["git", "clone", "--quiet", str(REPO_DIR), clone], check=True)
@@ -81,7 +82,7 @@ def run(quick=False, echo=print):
     TEST_TIMES.unlink(missing_ok=True)  # a failed run must not report an older run's times
     step, _ = timed("warm make test", ["make", "--no-print-directory", "test"], env=clean_env())
     record(step)
-    phases, notebooks = test_times()
+    phases, notebooks, tests = test_times()
     if (REPO_DIR / "mkdocs.yml").exists():
         with tempfile.TemporaryDirectory(prefix="tasklab-site-") as site:
             record(
@@ -89,4 +90,4 @@ def run(quick=False, echo=print):
                     "docs build", [str(REPO_DIR / ".venv/bin/mkdocs"), "build", "--quiet", "--site-dir", site]
                 )[0]
             )
-    return {"steps": steps, "phases": phases, "notebooks": notebooks}
+    return {"steps": steps, "phases": phases, "notebooks": notebooks, "slowest_tests": tests}
