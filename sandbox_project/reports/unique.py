@@ -4,8 +4,8 @@
 make "is one pending?" and "enqueue it" one step that two processes cannot interleave:
 
 - `enqueue_unique`: a key row, inserted in the same transaction as the task, under a
-  conditional unique constraint (`TaskKey`); the task releases it when it ends. Works on
-  every database Django supports.
+  conditional unique constraint (`TaskKey`); the task releases it when it ends. Works where
+  Django creates conditional constraints (PostgreSQL, SQLite; not MySQL, MariaDB or Oracle).
 - `enqueue_locked`: a PostgreSQL advisory lock per task and arguments, held while the
   pending tasks are read and the new one is stored. Nothing to release: the task table is
   the truth.
