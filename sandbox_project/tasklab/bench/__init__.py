@@ -48,6 +48,7 @@ def measure(
     quick=True,
     tasks=None,
     workers=None,
+    repeats=None,
     measures=MEASURES,
     workdir=None,
     echo=None,
@@ -55,7 +56,8 @@ def measure(
     """Measure the queue `systems` (names in SYSTEMS); returns the figures as a dict.
 
     quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead;
-    workers: the worker counts to drain with, e.g. [1, 2, 4, 8].
+    workers: the worker counts to drain with, e.g. [1, 2, 4, 8]; repeats: drain runs per
+    worker count, the fastest kept (a lesson that compares systems takes the best of 3).
     measures: any of "enqueue", "drain", "latency", "growth".
     """
     from . import queues
@@ -70,6 +72,8 @@ def measure(
         sizes = sizes.with_tasks(tasks)
     if workers:
         sizes = replace(sizes, workers=tuple(workers))
+    if repeats:
+        sizes = replace(sizes, repeats=repeats)
     if workdir is None and os.environ.get("TASKLAB_LOG_DIR"):
         workdir = Path(os.environ["TASKLAB_LOG_DIR"]).parent / "bench"
     return {**about(quick, sizes), "queues": queues.run(systems, sizes, measures, workdir=workdir, echo=echo)}

@@ -88,9 +88,14 @@ def measure(system, sizes, what):
         handles, result["enqueue"] = enqueue_rate(client, sizes.tasks)
         result["drain"] = []
         for workers in sizes.workers if "drain" in what else ():
-            if result["drain"]:
-                handles, _ = enqueue_rate(client, sizes.tasks)
-            result["drain"].append(drain(client, handles, workers))
+            runs = []
+            for _ in range(sizes.repeats):
+                if result["drain"] or runs:
+                    handles, _ = enqueue_rate(client, sizes.tasks)
+                runs.append(drain(client, handles, workers))
+            best = max(runs, key=lambda run: run["rate"])
+            once = all(run["exactly_once"] for run in runs)
+            result["drain"].append({**best, "exactly_once": once, "runs": len(runs)})
             progress(system, f"{workers} worker(s): {result['drain'][-1]['rate']:.0f} tasks/s")
     if "latency" in what:
         intervals = sizes.intervals if system.kind == "database" else (None,)

@@ -67,6 +67,7 @@ def _soak(duration, seed, folder, say):
         list(starting.map(lambda process: process.start(), [server, *slots]))
     load_stop, faults_stop, end = threading.Event(), threading.Event(), threading.Event()
     rng = {role: random.Random(f"{seed}-{role}") for role in ("effects", "users", "kill", "term")}
+    faults = []
     try:
         say(
             f"Soaking for {duration:g} s with seed {seed}: {server.url}, workers {[s.worker.worker_id for s in slots]}"
@@ -110,9 +111,10 @@ def _soak(duration, seed, folder, say):
             thread.join()
     finally:
         load_stop.set(), faults_stop.set(), end.set()
-        for slot in slots:
-            slot.stop()
-        server.stop()
+        for thread in faults:  # one may be restarting a worker: let it finish, then stop them all
+            thread.join()
+        with ThreadPoolExecutor(len(slots) + 1) as stopping:  # side by side: Ctrl+C ends promptly
+            list(stopping.map(lambda process: process.stop(), [*slots, server]))
     return count(
         seed=seed,
         traffic=traffic,
