@@ -31,6 +31,9 @@ def main(argv=None):
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(1_000_000)
     print(f"Chaos soak: seed {seed} (SEED={seed} repeats its random choices)", flush=True)
     signal.signal(signal.SIGTERM, _interrupted)  # `kill`, or a notebook that stops: clean up too
+    # Ctrl+C too, even when started from a shell that ignores SIGINT (a background job, a CI
+    # runner): Python installs its own handler only if SIGINT was not ignored at start.
+    signal.signal(signal.SIGINT, _interrupted)
 
     from .soak import run
 
