@@ -18,6 +18,7 @@ from ..running import TIMEOUT, require_task
 from ..services import forget_geocoder_calls, geocoder_calls
 
 LIMIT = 4
+SPILL = 0.1  # seconds: see _per_second
 ADDRESSES = [f"{n} Station Road" for n in range(1, 17)]
 WORKERS = 3
 
@@ -35,12 +36,6 @@ LIMIT_HINT = Steps(
     "geocoder only when that `update()` changed a row.",
     answer='`taken = RateWindow.objects.filter(name="geocoder", second=second, calls__lt=LIMIT)'
     '.update(calls=F("calls") + 1)`, and `if not take_slot():` come back later instead of calling.',
-)
-BOUNDARY_HINT = Steps(
-    lesson="lesson 23 (the last line of `take_slot`): a slot taken as a second ends can reach the geocoder in "
-    "the next second.",
-    closer="after taking the slot, check that the clock is still in the same second; if not, the slot is no use.",
-    answer="`return taken == 1 and int(time.time()) == second`.",
 )
 DROP_HINT = Steps(
     lesson="lesson 23 (over the limit: wait, or come back later?), and lesson 9 (deferring a task with `run_after`).",
@@ -89,19 +84,31 @@ def _explain_failure(results):
     )
 
 
-def _explain_busy_second(calls, second, received):
-    in_second = [(at, pid) for at, pid, _ in calls if int(at) == second]
-    per_worker = Counter(pid for _, pid in in_second)
+def _per_second(calls):
+    """[(second, unix time, pid)] for each call, by the second of the clock it counts in.
+
+    A slot taken in the last moment of a second reaches the geocoder just after it, whoever
+    wrote the limit, when the machine is busy: a call in the first SPILL seconds of a second
+    counts in the one before while that one has room. A limit counted in each worker is still
+    caught: it lets several times the limit through in one second.
+    """
+    counted, attributed = Counter(), []
+    for at, pid, _ in sorted(calls):
+        second = int(at)
+        if at - second < SPILL and counted[second - 1] < LIMIT:
+            second -= 1
+        counted[second] += 1
+        attributed.append((second, at, pid))
+    return attributed
+
+
+def _explain_busy_second(attributed, second, received):
+    per_worker = Counter(pid for s, _, pid in attributed if s == second)
     if max(per_worker.values()) <= LIMIT < received:
         raise NotYet(
             f"one second of the clock received {received} calls from {len(per_worker)} workers, each of which "
             f"kept to {LIMIT}: the limit is counted in each worker, not shared",
             SHARED_HINT,
-        )
-    if received == LIMIT + 1 and in_second[0][0] - second < 0.05:
-        raise NotYet(
-            f"one second of the clock received {LIMIT + 1} calls, the first of them at its very start",
-            BOUNDARY_HINT,
         )
     raise NotYet(f"one second of the clock received {received} calls, more than {LIMIT}", LIMIT_HINT)
 
@@ -124,10 +131,11 @@ def check(locate):
     if twice:
         raise NotYet(f"{twice[0]!r} was geocoded {asked[twice[0]]} times, not once", TWICE_HINT)
 
-    per_second = Counter(int(at) for at, _, _ in calls)
+    attributed = _per_second(calls)
+    per_second = Counter(second for second, _, _ in attributed)
     second, received = max(per_second.items(), key=lambda item: item[1])
     if received > LIMIT:
-        _explain_busy_second(calls, second, received)
+        _explain_busy_second(attributed, second, received)
     return (
         f"{WORKERS} workers geocoded the {len(ADDRESSES)} addresses once each, "
         f"and no second of the clock received more than {LIMIT} calls."
