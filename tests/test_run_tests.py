@@ -57,8 +57,9 @@ def test_each_notebooks_time_is_its_cells_summed_from_a_real_nbval_run(tmp_path)
 
     seconds = {n["notebook"]: n["seconds"] for n in times["notebooks"]}
     assert set(seconds) == {"01-tiny.ipynb", "solutions/02-tiny.ipynb"}
+    # Lower bounds only: a cell cannot take less than its sleep, and a busy machine adds to it.
     assert seconds["01-tiny.ipynb"] >= 0.5
-    assert 0.3 <= seconds["solutions/02-tiny.ipynb"] < seconds["01-tiny.ipynb"]
+    assert seconds["solutions/02-tiny.ipynb"] >= 0.3
 
 
 def test_a_failed_test_is_counted_and_its_failure_shown(tmp_path):
