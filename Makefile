@@ -65,9 +65,9 @@ sandbox_project/var/db.sqlite3: $(SYNCED)
 lab: setup ## Open JupyterLab on the lessons (prints its URL)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
 
-# The phases run side by side (they mostly wait); scripts/run_tests.py says why and prints
-# where the time went. PHASES=unit,notebooks runs some of them.
-test: setup lint ## Run every test: lint, then unit tests (also on Django 6.0), every notebook (nbval) and the site, side by side
+# scripts/run_tests.py runs the phases and prints where the time went.
+# PHASES=unit,notebooks runs some of them.
+test: setup lint ## Run every test: lint, unit tests (also on Django 6.0), every notebook (nbval), the site
 	@python=$$(scripts/find-python.sh) || exit 1; \
 	$(BIN)/python scripts/run_tests.py --python "$$python" $(if $(PHASES),--only $(PHASES))
 
