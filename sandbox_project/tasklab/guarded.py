@@ -60,8 +60,11 @@ def main(argv):
 
     django.setup()
     if command[0] == "db_worker":
+        from tasklab import worker_shutdown
+
         _refuse_unapplied_migrations()
         _register_worker(command)
+        worker_shutdown.install()
     execute_from_command_line(["manage.py", *command])
 
 

@@ -1,0 +1,48 @@
+"""A stop signal that waits for db_worker's current poll, the fix proposed upstream.
+
+django-tasks-db 0.13.0's `db_worker` calls `sys.exit(0)` from its signal handler whenever no
+task is running, wherever the worker is. A SIGTERM that lands in the COMMIT of a poll's claim
+transaction turns into `ProgrammingError: can't change 'autocommit' now` (exit code 1), and one
+that lands after a claim committed but before the task started leaves that task RUNNING for
+good (django-tasks-db issue #61, open). `install()` applies the fix that issue proposes: the
+handler only asks the loop to stop and wakes its sleep; the worker leaves at its next
+`while self.running`, after the poll's transaction and after any task it claimed.
+A second signal still forces the exit, as upstream.
+"""
+
+import logging
+import signal
+import threading
+
+logger = logging.getLogger("django_tasks_db")
+
+
+class _WakeableSleep:
+    """Stands in for the `time` module inside db_worker: a sleep a stop signal can cut short."""
+
+    def __init__(self):
+        self.wake = threading.Event()
+
+    def sleep(self, seconds):
+        self.wake.wait(seconds)
+
+
+def install():
+    """Patch db_worker's Worker before the command runs; call it once, in the worker process."""
+    from django_tasks_db.management.commands import db_worker
+
+    sleeper = _WakeableSleep()
+    forced_exit = db_worker.Worker.shutdown
+
+    def shutdown(self, signum, frame):
+        if not self.running:
+            forced_exit(self, signum, frame)
+        logger.warning(
+            "Received %s - shutting down gracefully... (press Ctrl+C again to force)",
+            signal.strsignal(signum),
+        )
+        self.running = False
+        sleeper.wake.set()
+
+    db_worker.Worker.shutdown = shutdown
+    db_worker.time = sleeper
