@@ -88,8 +88,7 @@ test-django60: setup ## The sandbox's unit tests again on the newest Django 6.0.
 	$(BIN)/python scripts/django60_check.py --python "$$python" --jobs $(JOBS)
 
 test-notebooks: setup ## Execute every notebook and compare its outputs (nbval)
-	$(BIN)/pytest -p no:django -W ignore::pytest.PytestConfigWarning --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -n $(JOBS) --dist loadfile notebooks
+	$(BIN)/pytest @tests/nbval.args -n $(JOBS) --dist loadfile notebooks
 
 test-docs: setup ## Build the site with --strict (no warning, no broken link), check every page in Chromium
 	$(BIN)/pytest tests/docs

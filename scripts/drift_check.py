@@ -205,18 +205,7 @@ def main():
     lessons = outcomes(
         run_tests(
             "notebooks",
-            [
-                "-p",
-                "no:django",
-                "-W",
-                "ignore::pytest.PytestConfigWarning",
-                "--nbval",
-                "--nbval-current-env",
-                "--nbval-sanitize-with",
-                "tests/nbval_sanitize.cfg",
-                *parallel,
-                "notebooks",
-            ],
+            ["@tests/nbval.args", *parallel, "notebooks"],
         )
     )
 

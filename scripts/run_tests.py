@@ -27,16 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 BIN = REPO / ".venv" / "bin"
-NBVAL = [
-    "-p",
-    "no:django",
-    "-W",
-    "ignore::pytest.PytestConfigWarning",
-    "--nbval",
-    "--nbval-current-env",
-    "--nbval-sanitize-with",
-    "tests/nbval_sanitize.cfg",
-]
+# nbval's options, one per line, shared with the Makefile and scripts/drift_check.py.
+NBVAL = ["@tests/nbval.args"]
 # Processes per phase. They mostly wait, so together they exceed two cores by design;
 # measured with `make bench ONLY=tutorial` (see CONTRIBUTING.md, "A fast make test").
 JOBS = {"unit": 2, "django60": 2, "notebooks": 2, "docs": 1}
