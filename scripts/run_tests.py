@@ -24,6 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
 BIN = REPO / ".venv" / "bin"
@@ -46,6 +48,8 @@ class Phase:
     log: Path = None
     junit: Path = None
     counts: dict = field(default_factory=dict)
+    cpu_at_start: float = 0.0
+    cpu_seconds: float = 0.0
 
     @property
     def passed(self):
@@ -94,6 +98,7 @@ def start(phase):
     phase.junit.unlink(missing_ok=True)
     env = {**os.environ, "PYTEST_ADDOPTS": f"{os.environ.get('PYTEST_ADDOPTS', '')} --junitxml={phase.junit}"}
     phase.started = time.monotonic()
+    phase.cpu_at_start = machine_cpu_seconds()
     with phase.log.open("w") as log:
         phase.process = subprocess.Popen(
             phase.command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -101,8 +106,15 @@ def start(phase):
     print(f"  started  {phase.name:<10} {phase.what}  (log: {phase.log.relative_to(REPO)})", flush=True)
 
 
+def machine_cpu_seconds():
+    """CPU seconds the whole machine has been busy: a run cannot end sooner than this / cores."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, part, 0.0) for part in ("user", "nice", "system", "irq", "softirq", "steal"))
+
+
 def finish(phase):
     phase.seconds = time.monotonic() - phase.started
+    phase.cpu_seconds = machine_cpu_seconds() - phase.cpu_at_start
     phase.counts = junit_counts(phase.junit)
     verdict = "passed" if phase.passed else f"FAILED (exit code {phase.process.returncode})"
     counted = ", ".join(f"{n} {what}" for what, n in phase.counts.items() if n) or "no test report"
@@ -153,7 +165,7 @@ def notebook_name(classname):
     return f"{folder}/{name}.ipynb" if folder else f"{name}.ipynb"
 
 
-def summary(all_phases, wall):
+def summary(all_phases, wall, cpu):
     """Where the time went: per phase, then the slowest notebooks (cells summed) and tests."""
     notebooks, tests = defaultdict(float), []
     for phase in all_phases:
@@ -164,10 +176,13 @@ def summary(all_phases, wall):
                 tests.append((f"{classname}::{name}", seconds))
     return {
         "wall_seconds": wall,
+        "cpu_seconds": cpu,
+        "cores": psutil.cpu_count(),
         "phases": [
             {
                 "phase": p.name,
                 "seconds": p.seconds,
+                "cpu_seconds": p.cpu_seconds,
                 "verdict": "passed" if p.passed else "FAILED",
                 "tests": p.counts,
             }
@@ -183,9 +198,16 @@ def summary(all_phases, wall):
 
 
 def print_summary(times):
+    cores = times["cores"]
     print(f"\nWhere the time went ({times['wall_seconds']:.0f} s in all):")
     for p in times["phases"]:
-        print(f"  {p['phase']:<10} {p['seconds']:5.0f} s  {p['verdict']}")
+        print(
+            f"  {p['phase']:<10} {p['seconds']:5.0f} s  {p['verdict']:<7} machine CPU busy {p['cpu_seconds']:4.0f} s"
+        )
+    print(
+        f"The machine's {cores} cores were busy {times['cpu_seconds']:.0f} CPU seconds in all: "
+        f"however the work is scheduled, it cannot take less than {times['cpu_seconds'] / cores:.0f} s here."
+    )
     print(f"Slowest notebooks (seconds, their cells summed), of {len(times['notebooks'])}:")
     for n in times["notebooks"][:SLOWEST]:
         print(f"  {n['seconds']:5.0f}  {n['notebook']}")
@@ -220,7 +242,7 @@ def parse(argv):
 def main(argv):
     chosen, side_by_side = parse(argv)
     ARTIFACTS.mkdir(exist_ok=True)
-    began = time.monotonic()
+    began, cpu_began = time.monotonic(), machine_cpu_seconds()
     print(f"Running {len(chosen)} test phases{' side by side' if side_by_side else ''}:", flush=True)
     waiting, running = list(chosen), []
     try:
@@ -244,7 +266,7 @@ def main(argv):
         if not phase.passed:
             print(f"\n===== {phase.name}: {phase.what} FAILED; from {phase.log.relative_to(REPO)} =====")
             print("\n".join(failures(phase)))
-    times = summary(chosen, time.monotonic() - began)
+    times = summary(chosen, time.monotonic() - began, machine_cpu_seconds() - cpu_began)
     (ARTIFACTS / "test-times.json").write_text(json.dumps(times, indent=1) + "\n")
     print_summary(times)
     failed = [p.name for p in chosen if not p.passed]

@@ -53,7 +53,7 @@ def test_each_notebooks_time_is_its_cells_summed_from_a_real_nbval_run(tmp_path)
     done, junit = pytest_with_junit(tmp_path, "--nbval-lax", "--nbval-current-env", "notebooks")
     assert done.returncode == 0, done.stdout
     phase = run_tests.Phase("notebooks", "", [], junit=junit, seconds=1.0)
-    times = run_tests.summary([phase], wall=1.0)
+    times = run_tests.summary([phase], wall=1.0, cpu=1.5)
 
     seconds = {n["notebook"]: n["seconds"] for n in times["notebooks"]}
     assert set(seconds) == {"01-tiny.ipynb", "solutions/02-tiny.ipynb"}
@@ -75,8 +75,9 @@ def test_a_failed_test_is_counted_and_its_failure_shown(tmp_path):
     assert phase.counts == {"passed": 1, "failed": 1, "errors": 0, "skipped": 0}
     shown = "\n".join(run_tests.failures(phase))
     assert "test_wrong" in shown and "assert 1 == 2" in shown
-    times = run_tests.summary([phase], wall=1.0)
+    times = run_tests.summary([phase], wall=1.0, cpu=1.5)
     assert times["phases"][0]["verdict"] == "FAILED" and times["phases"][0]["tests"]["passed"] == 1
+    assert times["cpu_seconds"] == 1.5 and times["cores"] >= 1
     assert [t["test"] for t in times["slowest_tests"]][:2] in (
         ["test_one::test_ok", "test_one::test_wrong"],
         ["test_one::test_wrong", "test_one::test_ok"],
@@ -110,14 +111,14 @@ def test_the_benchmark_reads_make_tests_own_summary(tmp_path):
         json.dumps(
             {
                 "wall_seconds": 120.0,
-                "phases": [{"phase": "unit", "seconds": 100.0, "verdict": "passed"}],
+                "phases": [{"phase": "unit", "seconds": 100.0, "cpu_seconds": 150.0, "verdict": "passed"}],
                 "notebooks": [{"notebook": "06-the-worker.ipynb", "seconds": 9.5}],
                 "slowest_tests": [{"test": "tests.test_views::test_register", "seconds": 3.0}],
             }
         )
     )
     phases, notebooks, tests = tutorial.test_times(tmp_path / "test-times.json")
-    assert phases == [{"phase": "unit", "seconds": 100.0}]
+    assert phases == [{"phase": "unit", "seconds": 100.0, "cpu_seconds": 150.0}]
     assert notebooks == [{"notebook": "06-the-worker.ipynb", "seconds": 9.5}]
     assert tests == [{"test": "tests.test_views::test_register", "seconds": 3.0}]
     assert tutorial.test_times(tmp_path / "missing.json") == ([], [], [])

@@ -150,7 +150,12 @@ def tutorial_table(tutorial):
         for s in tutorial.get("steps", [])
     ]
     rows += [
-        [f"  phase {p['phase']}", duration(p["seconds"]), "side by side"] for p in tutorial.get("phases", [])
+        [
+            f"  phase {p['phase']}",
+            duration(p["seconds"]),
+            f"machine CPU busy {p['cpu_seconds']:.0f} s" if p.get("cpu_seconds") is not None else "",
+        ]
+        for p in tutorial.get("phases", [])
     ]
     rows += [[f"  {n['notebook']}", duration(n["seconds"]), ""] for n in tutorial.get("notebooks", [])]
     rows += [

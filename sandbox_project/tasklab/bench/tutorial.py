@@ -44,7 +44,10 @@ def test_times(path=TEST_TIMES):
         times = json.loads(path.read_text())
     except (OSError, ValueError):
         return [], [], []
-    phases = [{"phase": p["phase"], "seconds": p["seconds"]} for p in times.get("phases", [])]
+    phases = [
+        {"phase": p["phase"], "seconds": p["seconds"], "cpu_seconds": p.get("cpu_seconds")}
+        for p in times.get("phases", [])
+    ]
     return phases, times.get("notebooks", []), times.get("slowest_tests", [])
 
 
