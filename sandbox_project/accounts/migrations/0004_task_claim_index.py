@@ -13,11 +13,12 @@ The model belongs to django-tasks-db, so its `Meta.indexes` cannot be edited her
 migration adds the index with Django's schema editor (`Index(condition=...)`, so the same code
 works on SQLite and PostgreSQL), after django-tasks-db's latest migration, and keeps it out of
 the migration state, so that `makemigrations` sees no change to a model we do not own. On a
-database without partial indexes (MySQL) it adds nothing. On a big production table, create
-it with `CREATE INDEX CONCURRENTLY` instead, which does not block enqueues.
+database without partial indexes (MySQL), or one that does not hold the task table (a router
+sending it to a database of its own), it adds nothing. On a big production table, create it
+with `CREATE INDEX CONCURRENTLY` instead, which does not block enqueues.
 """
 
-from django.db import migrations
+from django.db import migrations, router
 from django.db.models import Index, Q
 
 CLAIM_INDEX = Index(
@@ -27,14 +28,23 @@ CLAIM_INDEX = Index(
 )
 
 
+def task_table(apps, schema_editor):
+    """django-tasks-db's model, if this database holds its table and has partial indexes."""
+    model = apps.get_model("django_tasks_database", "DBTaskResult")
+    connection = schema_editor.connection
+    if connection.features.supports_partial_indexes and router.allow_migrate_model(connection.alias, model):
+        return model
+    return None
+
+
 def add_claim_index(apps, schema_editor):
-    if schema_editor.connection.features.supports_partial_indexes:
-        schema_editor.add_index(apps.get_model("django_tasks_database", "DBTaskResult"), CLAIM_INDEX)
+    if model := task_table(apps, schema_editor):
+        schema_editor.add_index(model, CLAIM_INDEX)
 
 
 def remove_claim_index(apps, schema_editor):
-    if schema_editor.connection.features.supports_partial_indexes:
-        schema_editor.remove_index(apps.get_model("django_tasks_database", "DBTaskResult"), CLAIM_INDEX)
+    if model := task_table(apps, schema_editor):
+        schema_editor.remove_index(model, CLAIM_INDEX)
 
 
 class Migration(migrations.Migration):

@@ -211,14 +211,12 @@ def drain(tasks):
 
 
 def measure_one(run, rows, sizes):
-    """Fill a fresh database with `rows` finished results, then measure each state of `run`."""
-    from django.core.management import call_command
+    """Fill a fresh, migrated database with `rows` finished results, then measure each state of `run`."""
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
     from .tasks import noop
 
-    call_command("migrate", verbosity=0)
     claim_index(add=False)  # "before" is django-tasks-db's indexes only
     if connection.vendor == "postgresql":
         sql(f"ALTER TABLE {table_name()} SET (autovacuum_enabled = false)")
@@ -296,15 +294,12 @@ def run(databases=tuple(DATABASES), sizes=FULL, *, workdir=None, echo=print):
             postgres = servers.enter_context(Postgres())
         for database in databases:
             results = figures["databases"][database] = {"label": DATABASES[database], "runs": []}
+            fresh_copy = migrated_template(database, postgres, workdir)
             for rows in sizes.rows:
                 for run_name in RUNS if rows else ["fixes"]:  # nothing to prune in an empty table
                     name = f"bigtable_{run_name}_{rows}"
-                    if database == "postgresql":
-                        url = postgres.create_database(name)
-                    else:
-                        url = f"sqlite:///{workdir / (name + '.sqlite3')}"
                     env = {
-                        "TASKLAB_DATABASE_URL": url,
+                        "TASKLAB_DATABASE_URL": fresh_copy(name),
                         "TASKLAB_CONN_MAX_AGE": "60",
                         "TASKLAB_SQLITE_WAL": "1",
                         "TASKLAB_LOG_DIR": str(workdir / "logs"),
@@ -327,6 +322,49 @@ def run(databases=tuple(DATABASES), sizes=FULL, *, workdir=None, echo=print):
                         }
                     results["runs"].append(result)
     return figures
+
+
+def migrated_template(database, postgres, workdir):
+    """Migrate one database of `database`'s kind, once; returns `fresh_copy(name)`, which copies
+    it for each run and returns the copy's URL (migrating each run's database would take longer
+    than the quick run's measurements)."""
+    import subprocess
+
+    from ..paths import SANDBOX_DIR
+
+    if database == "postgresql":
+        url = postgres.create_database("bigtable_template")
+    else:
+        url = f"sqlite:///{workdir / 'bigtable_template.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=SANDBOX_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "TASKLAB_QUEUE_DATABASE_URL"},
+            "TASKLAB_DATABASE_URL": url,
+            "TASKLAB_SQLITE_WAL": "0",  # one file to copy
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"Migrating the big-table template failed:\n{done.stdout}{done.stderr}")
+
+    def fresh_copy(name):
+        if database == "postgresql":
+            from psycopg import sql as pgsql
+
+            with postgres.connect("postgres") as connection:
+                connection.execute(
+                    pgsql.SQL("CREATE DATABASE {} TEMPLATE bigtable_template").format(pgsql.Identifier(name))
+                )
+            return postgres.url_for(name)
+        copy = workdir / f"{name}.sqlite3"
+        shutil.copyfile(workdir / "bigtable_template.sqlite3", copy)
+        return f"sqlite:///{copy}"
+
+    return fresh_copy
 
 
 def states(figures, database):
