@@ -16,8 +16,10 @@ worker drains new no-op tasks, in each state below, one after the other:
 - "pruned + VACUUM": and after `VACUUM` (`VACUUM ANALYZE` on PostgreSQL).
 
 Each state records the claim query's plan (`EXPLAIN`), the claim query's own time (the
-fastest of a few runs in this process: other work on the machine can only slow a run down) and the drain's cost per task. Each database size is measured in
-a process of its own (`python -m tasklab.bench.bigtable SPEC`), like `tasklab.bench.scenario`.
+fastest of a few runs in this process: other work on the machine can only slow a run down)
+and the drain's cost per task. Each run is measured in a process of its own
+(`python -m tasklab.bench.bigtable SPEC`), like `tasklab.bench.scenario`, on a copy of a
+database migrated once.
 """
 
 import json
