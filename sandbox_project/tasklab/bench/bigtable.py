@@ -403,8 +403,17 @@ def table(figures):
         f"A big results table: {figures['sizes']['tasks']:,} new tasks drained by 1 worker, "
         "ms per task / claim query ms"
     )
-    text = text_table(title, ["database, state", *[f"{n:,} finished" for n in rows_measured]], lines)
-    return "\n".join([text, *errors])
+    headers = ["database, state", *[f"{n:,} finished" for n in rows_measured]]
+    parts = [text_table(title, headers, lines)]
+    pages = [
+        [state, *[f"{by_rows[n]['pages']:,}" if n in by_rows else "-" for n in rows_measured]]
+        for state, by_rows in states(figures, "postgresql").items()
+        if all(s.get("pages") is not None for s in by_rows.values())
+    ]
+    if pages:
+        title = "PostgreSQL: pages (8 kB) one claim reads, from EXPLAIN (ANALYZE, BUFFERS)"
+        parts.append(text_table(title, ["state", *headers[1:]], pages))
+    return "\n\n".join(parts + errors)
 
 
 def conclusions(figures):
