@@ -164,3 +164,66 @@ def test_running_one_half_keeps_the_other_halfs_figures(tmp_path):
     assert [s["step"] for s in figures["tutorial"]["steps"]] == ["warm make setup"]
     assert "Celery on Redis: FAILED, x" in done.stdout
     assert done.returncode == 1  # the earlier figures it kept include a failure, and it says so
+
+
+def test_the_quick_big_table_run_is_small():
+    from tasklab.bench import bigtable
+
+    assert max(bigtable.QUICK.rows) <= 5_000 and bigtable.QUICK.tasks <= 100 and bigtable.QUICK.claims <= 5
+    assert bigtable.FULL.rows == (0, 10_000, 100_000, 300_000) and bigtable.FULL.tasks == 1000
+
+
+def test_the_big_table_measures_every_size_and_state(tmp_path):
+    """`python -m tasklab.bench --quick --only bigtable`: every database, size and state."""
+    from tasklab.bench import bigtable
+
+    postgres_bindir()
+    done = subprocess.run(
+        [sys.executable, "-m", "tasklab.bench", "--quick", "--only", "bigtable", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    figures = json.loads((tmp_path / "quick-results.json").read_text())["bigtable"]
+    assert figures["sizes"] == bigtable.QUICK.as_dict() | {"rows": list(bigtable.QUICK.rows)}
+    for database in bigtable.DATABASES:
+        found = bigtable.states(figures, database)
+        assert list(found) == list(bigtable.STATES)
+        for state, by_rows in found.items():
+            expected = [n for n in bigtable.QUICK.rows if n or state in bigtable.RUNS["fixes"]]
+            assert sorted(by_rows) == expected, (database, state)
+            for measured in by_rows.values():
+                assert measured["drain"]["tasks"] == bigtable.QUICK.tasks
+                assert measured["drain"]["exactly_once"] is True
+                assert measured["claim_ms"] > 0 and measured["plan"]
+        assert bigtable.states(figures, database)["claim index"][0]["plan"] == "index tasks_claim_ready_idx"
+    assert "A big results table: 50 new tasks drained by 1 worker" in done.stdout
+    assert "every task ran exactly once: True" in done.stdout
+    assert (tmp_path / "quick-results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_plan_summary_names_the_indexes_and_the_sort():
+    from tasklab.bench.bigtable import pages_read, plan_summary
+
+    postgres = """Limit  (cost=16.01..16.03 rows=1 width=452) (actual time=37.626..37.629 rows=1 loops=1)
+  Buffers: shared hit=2629 read=1
+  ->  LockRows  (cost=16.01..16.03 rows=1 width=452)
+        ->  Sort  (cost=16.01..16.02 rows=1 width=452)
+              Sort Key: priority DESC, run_after, enqueued_at
+              ->  Bitmap Heap Scan on django_tasks_database_dbtaskresult  (cost=11.98..16.00 rows=1 width=452)
+                    ->  BitmapAnd  (cost=11.98..11.98 rows=1 width=0)
+                          ->  Bitmap Index Scan on django_task_backend_071754_idx  (cost=0.00..5.87 rows=210 width=0)
+                          ->  Bitmap Index Scan on django_task_queue_n_99c321_idx  (cost=0.00..5.87 rows=210 width=0)"""
+    assert plan_summary(postgres) == (
+        "index django_task_backend_071754_idx + django_task_queue_n_99c321_idx, then sorts"
+    )
+    assert pages_read(postgres) == 2630
+    sqlite = "4 0 0 SCAN django_tasks_database_dbtaskresult\n39 0 0 USE TEMP B-TREE FOR ORDER BY"
+    assert plan_summary(sqlite) == "reads the whole table, then sorts"
+    sqlite = (
+        "5 0 0 SEARCH django_tasks_database_dbtaskresult USING INDEX tasks_db_new_ordering_idx (status=?)"
+    )
+    assert plan_summary(sqlite) == "index tasks_db_new_ordering_idx"
+    assert pages_read(sqlite) is None

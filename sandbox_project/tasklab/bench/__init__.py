@@ -103,20 +103,20 @@ def about(quick, sizes):
 def chart(figures, title=None):
     from .plotting import plot
 
-    return plot(figures.get("queues", {}), title=title)
+    return plot(figures.get("queues", {}), title=title, bigtable=figures.get("bigtable"))
 
 
 def save(figures, directory=RESULTS_DIR, stem="results"):
-    """Write `<stem>.json` and, when there are queue figures, `<stem>.png`; returns their paths."""
+    """Write `<stem>.json` and, when there are queue or big-table figures, `<stem>.png`; returns their paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{stem}.json"]
     paths[0].write_text(json.dumps(figures, indent=2) + "\n")
-    if figures.get("queues"):
+    if figures.get("queues") or figures.get("bigtable"):
         paths.append(directory / f"{stem}.png")
-        chart(figures, title=f"django.tasks and its peers on {figures['machine']['cpus']} CPU cores").savefig(
-            paths[1], dpi=110
-        )
+        chart(
+            figures, title=f"django.tasks and its peers on {figures.get('machine', {}).get('cpus')} CPU cores"
+        ).savefig(paths[1], dpi=110)
     return paths
 
 

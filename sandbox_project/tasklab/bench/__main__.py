@@ -12,7 +12,7 @@ def parse(argv):
     parser.add_argument(
         "--quick", action="store_true", help="small runs that finish in a minute or two (figures are rougher)"
     )
-    parser.add_argument("--only", choices=["queues", "tutorial"], help="run one half only")
+    parser.add_argument("--only", choices=["queues", "tutorial", "bigtable"], help="run one part only")
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),
@@ -32,7 +32,7 @@ def main(argv):
     args = parse(argv)
     sizes = QUICK if args.quick else FULL
     figures = about(args.quick, sizes.with_tasks(args.tasks) if args.tasks else sizes)
-    if args.only != "tutorial":
+    if args.only in (None, "queues"):
         print(
             f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
             flush=True,
@@ -44,7 +44,16 @@ def main(argv):
             workdir=f"{args.output}/work",
             echo=lambda line: print(line, flush=True),
         )["queues"]
-    if args.only != "queues":
+    if args.only in (None, "bigtable"):
+        from . import bigtable
+
+        print("Measuring a big results table", flush=True)
+        figures["bigtable"] = bigtable.run(
+            sizes=bigtable.QUICK if args.quick else bigtable.FULL,
+            workdir=f"{args.output}/bigtable",
+            echo=lambda line: print(line, flush=True),
+        )
+    if args.only in (None, "tutorial"):
         from . import tutorial
 
         print("Timing the tutorial's own commands", flush=True)
@@ -52,15 +61,21 @@ def main(argv):
     stem = "quick-results" if args.quick else "results"
     if args.only:  # keep the other half's figures from an earlier run
         earlier = saved(args.output, stem) or {}
-        figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial")}, **figures}
+        figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial", "bigtable")}, **figures}
     paths = save(figures, args.output, stem=stem)
     print()
     print(tables(figures))
-    if figures.get("queues"):
+    if figures.get("queues") or figures.get("bigtable"):
         print("\nWhat the figures show:")
         print("\n".join(f"  - {line}" for line in conclusions(figures)))
     print("\nWritten: " + ", ".join(str(p) for p in paths))
     failed = [r["label"] for r in figures.get("queues", {}).values() if r.get("error")]
+    failed += [
+        f"{r['label']}, {run['rows']:,} finished rows"
+        for r in figures.get("bigtable", {}).get("databases", {}).values()
+        for run in r["runs"]
+        if run.get("error")
+    ]
     failed += [s["step"] for s in figures.get("tutorial", {}).get("steps", []) if s["exit_code"] != 0]
     if failed:
         print("Not measured, or measured on a failing run: " + ", ".join(failed))

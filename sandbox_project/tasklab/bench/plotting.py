@@ -3,8 +3,9 @@
 from .report import _ok
 
 
-def plot(queues, title=None):
-    """A matplotlib Figure with one panel per measure that has figures."""
+def plot(queues, title=None, bigtable=None):
+    """A matplotlib Figure with one panel per measure that has figures (`bigtable`: the
+    figures of `tasklab.bench.bigtable.run`)."""
     import matplotlib.pyplot as plt
 
     results = list(_ok(queues).values())
@@ -14,6 +15,7 @@ def plot(queues, title=None):
             ("drain", any(r.get("drain") for r in results)),
             ("latency", any(r.get("latency") for r in results)),
             ("growth", any(r.get("growth") for r in results)),
+            ("bigtable", bool(bigtable)),
         )
         if has
     ]
@@ -23,7 +25,7 @@ def plot(queues, title=None):
         1, max(len(panels), 1), figsize=(5.2 * max(len(panels), 1), height), squeeze=False
     )
     for ax, panel in zip(axes[0], panels):
-        DRAW[panel](ax, results)
+        DRAW[panel](ax, bigtable if panel == "bigtable" else results)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -91,4 +93,24 @@ def _growth(ax, results):
     ax.legend(fontsize="small")
 
 
-DRAW = {"drain": _drain, "latency": _latency, "growth": _growth}
+def _bigtable(ax, figures):
+    from .bigtable import states
+
+    for database, result in figures["databases"].items():
+        for state, by_rows in states(figures, database).items():
+            rows = sorted(by_rows)
+            ax.plot(
+                [max(n, 1) for n in rows],
+                [by_rows[n]["drain"]["per_task_ms"] for n in rows],
+                marker="o",
+                label=f"{result['label']}, {state}",
+            )
+    ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("finished results already in the table (log scale; 0 drawn at 1)")
+    ax.set_ylabel("ms per task, 1 worker")
+    ax.set_title("A big results table")
+    ax.legend(fontsize="x-small")
+
+
+DRAW = {"drain": _drain, "latency": _latency, "growth": _growth, "bigtable": _bigtable}

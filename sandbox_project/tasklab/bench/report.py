@@ -165,6 +165,12 @@ def tutorial_table(tutorial):
     return table("The tutorial's own speed", ["step", "time", ""], rows) if rows else ""
 
 
+def bigtable_table(bigtable):
+    from . import bigtable as big
+
+    return big.table(bigtable) if bigtable else ""
+
+
 def errors(results):
     return "\n".join(
         f"{r['label']}: FAILED, {r['error']} (log: {r.get('log')})"
@@ -181,6 +187,7 @@ def tables(figures):
         latency_table(queues),
         growth_table(queues),
         tuning_table(queues),
+        bigtable_table(figures.get("bigtable")),
         tutorial_table(figures.get("tutorial", {})),
         errors(queues),
     ]
@@ -242,4 +249,8 @@ def conclusions(figures):
         if r.get("drain"):
             once = all(d["exactly_once"] for d in [*r["drain"], *r.get("growth", [])])
             said.append(f"{r['label']}: every task ran exactly once: {once}")
+    if figures.get("bigtable"):
+        from . import bigtable
+
+        said += bigtable.conclusions(figures["bigtable"])
     return said
