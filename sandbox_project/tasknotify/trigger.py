@@ -1,6 +1,6 @@
 """The trigger that announces new tasks: after every INSERT into the task table, a NOTIFY.
 
-One notification per statement, not per row: a `bulk_create` of 10,000 tasks sends one. The
+One notification per statement, not per row: an INSERT of many rows (`bulk_create`) sends one. The
 payload is empty, as workers only need to know that it is worth polling now. PostgreSQL
 delivers a notification when the inserting transaction commits, never before, so a worker
 woken by it can see the row it announces.
@@ -29,10 +29,15 @@ def task_table():
     return DBTaskResult._meta.db_table
 
 
+def statements(table):
+    """The SQL that installs the trigger on `table` (a quoted table name)."""
+    return [CREATE_FUNCTION, CREATE_TRIGGER.format(trigger=TRIGGER, table=table)]
+
+
 def install(connection, table):
     with connection.cursor() as cursor:
-        cursor.execute(CREATE_FUNCTION)
-        cursor.execute(CREATE_TRIGGER.format(trigger=TRIGGER, table=connection.ops.quote_name(table)))
+        for statement in statements(connection.ops.quote_name(table)):
+            cursor.execute(statement)
 
 
 def remove(connection, table):
