@@ -59,8 +59,7 @@ def measure(
 
     quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead;
     workers: the worker counts to drain with, e.g. [1, 2, 4, 8]; repeats: drain runs per
-    worker count, the fastest kept (a lesson that compares systems takes the best of 3), and
-    rounds of pickup latency, the one with the lowest median kept.
+    worker count, the fastest kept (a lesson that compares systems takes the best of 3).
     samples: tasks timed per pickup latency; intervals: the --interval values that polling
     workers are timed at, e.g. [0.1] (a LISTEN/NOTIFY worker is timed at its own interval).
     measures: any of "enqueue", "drain", "latency", "growth".

@@ -51,43 +51,32 @@ def steady_rate(times):
     return {"seconds": seconds, "rate": counted / seconds, "per_task_ms": 1000 * seconds / counted}
 
 
-def pickup_latency(client, samples, interval, rounds=1):
+def pickup_latency(client, samples, interval):
     """Enqueue into an idle worker, one task at a time, at phases spread evenly over its polling
-    interval (so that the figures do not depend on luck), and time enqueue -> RUNNING.
-
-    rounds: do it this many times with the same worker and keep the round with the lowest
-    median (a busy machine can only slow a round down).
-    """
+    interval (so that the figures do not depend on luck), and time enqueue -> RUNNING."""
     from .clients import start_all
 
     client.clear()
     [worker] = start_all(client.workers(1, interval))
+    latencies = []
     try:
-        runs = [_pickups(client, samples, interval) for _ in range(rounds)]
+        for n in range(samples + 1):
+            time.sleep((interval or 0.1) * (n + 0.5) / (samples + 1))
+            sent = time.time()
+            [handle] = client.enqueue(1)
+            seconds = client.pickup(handle, sent)
+            if n:  # the first one only warms the worker up
+                latencies.append(seconds)
     finally:
         worker.stop()
-    latencies = min(runs, key=statistics.median)
     ordered = sorted(latencies)
     return {
         "interval": interval,
         "samples": samples,
-        "rounds": rounds,
         "median": statistics.median(ordered),
         "p95": ordered[max(0, -(-95 * len(ordered) // 100) - 1)],
         "all": latencies,
     }
-
-
-def _pickups(client, samples, interval):
-    latencies = []
-    for n in range(samples + 1):
-        time.sleep((interval or 0.1) * (n + 0.5) / (samples + 1))
-        sent = time.time()
-        [handle] = client.enqueue(1)
-        seconds = client.pickup(handle, sent)
-        if n:  # the first one only warms the worker up
-            latencies.append(seconds)
-    return latencies
 
 
 def measure(system, sizes, what):
@@ -110,9 +99,7 @@ def measure(system, sizes, what):
             progress(system, f"{workers} worker(s): {result['drain'][-1]['rate']:.0f} tasks/s")
     if "latency" in what:
         intervals = system.pickup_intervals(sizes)
-        result["latency"] = [
-            pickup_latency(client, sizes.latency_samples, i, rounds=sizes.repeats) for i in intervals
-        ]
+        result["latency"] = [pickup_latency(client, sizes.latency_samples, i) for i in intervals]
         progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
     # The LISTEN/NOTIFY worker drains as the tuned one does: it only sleeps differently.
     if "growth" in what and system.kind == "database" and system.tuned and not system.listen:
