@@ -53,11 +53,11 @@ def test_every_system_is_measured_without_error(quick_run):
             assert drained["exactly_once"] is True, (name, drained)
             assert drained["rate"] > 0 and drained["per_task_ms"] > 0
         intervals = [lat["interval"] for lat in result["latency"]]
-        assert intervals == (list(QUICK.intervals) if result["kind"] == "database" else [None])
+        assert intervals == list(SYSTEMS[name].pickup_intervals(QUICK))
         for lat in result["latency"]:
             assert len(lat["all"]) == QUICK.latency_samples
             assert 0 < lat["median"] <= lat["p95"] < 30
-        assert ("growth" in result) == SYSTEMS[name].tuned
+        assert ("growth" in result) == (SYSTEMS[name].tuned and not SYSTEMS[name].listen)
 
 
 def test_the_tables_and_the_chart_are_written(quick_run):
@@ -114,6 +114,16 @@ def test_conclusions_say_what_holds_and_what_does_not():
     )
     assert "PostgreSQL, tuned, --interval 1: median pickup outside that band" in said
     assert "Celery on Redis, 1 worker: much faster than the database backend on PostgreSQL (tuned)" in said
+
+
+def test_a_listening_worker_is_held_to_15_ms_whatever_its_interval():
+    def listening(median):
+        latency = [{"interval": 1.0, "median": median, "p95": median}]
+        result = {"system": "postgres-listen", "label": SYSTEMS["postgres-listen"].label, "latency": latency}
+        return report.conclusions({"queues": {"postgres-listen": result}})
+
+    assert listening(0.008) == ["PostgreSQL, tuned + LISTEN/NOTIFY, --interval 1: median pickup under 15 ms"]
+    assert listening(0.02) == ["PostgreSQL, tuned + LISTEN/NOTIFY, --interval 1: median pickup 15 ms or more"]
 
 
 def test_the_quick_tutorial_run_times_a_real_command():

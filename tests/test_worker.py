@@ -94,7 +94,7 @@ def test_a_typo_in_a_queue_name_is_refused_before_starting(transactional_db):
         ),
         (
             {"env": {"TASKLAB_DATABASE_URL": "sqlite:///{tmp}/empty.sqlite3"}},
-            "has unapplied migrations (accounts, admin, auth, contenttypes, coordination, django_tasks_database, reports, sessions)",
+            "has unapplied migrations (accounts, admin, auth, contenttypes, coordination, django_tasks_database, reports, sessions, tasknotify)",
         ),
         ({"interval": -1}, "argument --interval: Must be zero or greater"),
     ],

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "coordination",
     "reports",  # lesson 22: unique tasks and time limits; exercise 9: a job that claims each tick
+    "tasknotify",  # lesson 16: a NOTIFY trigger on the task table and `db_worker_listen`
 ]
 
 MIDDLEWARE = [

@@ -59,7 +59,7 @@ def main(argv):
     from django.core.management import execute_from_command_line
 
     django.setup()
-    if command[0] == "db_worker":
+    if command[0] in ("db_worker", "db_worker_listen"):
         from tasklab import worker_shutdown
 
         _refuse_unapplied_migrations()

@@ -33,6 +33,8 @@ class Worker(ManagedProcess):
     interval: seconds between polls when idle (db_worker's default is 1).
     worker_id: how the worker names itself in each result's `worker_ids`.
     verbosity: db_worker's `--verbosity` (its default is 1); at 0 it logs nothing of its own.
+    listen: run `db_worker_listen` (the sandbox's `tasknotify` app) instead: on PostgreSQL it
+        wakes up when a task is enqueued, and `interval` becomes its longest wait (lesson 16).
     """
 
     what = "The worker"
@@ -48,6 +50,7 @@ class Worker(ManagedProcess):
         batch=False,
         max_tasks=None,
         verbosity=None,
+        listen=False,
         extra_args=(),
         env=None,
     ):
@@ -62,7 +65,7 @@ class Worker(ManagedProcess):
             raise TypeError(f"interval is a number of seconds, e.g. interval=0.5, not {interval!r}.")
         self.worker_id = worker_id or _unused_worker_id()
         command = [
-            "db_worker",
+            "db_worker_listen" if listen else "db_worker",
             f"--queue-name={','.join(self.queues)}",
             f"--interval={interval}",
             f"--worker-id={self.worker_id}",

@@ -8,6 +8,10 @@ good (django-tasks-db issue #61, open). `install()` applies the fix that issue p
 handler only asks the loop to stop and wakes its sleep; the worker leaves at its next
 `while self.running`, after the poll's transaction and after any task it claimed.
 A second signal still forces the exit, as upstream.
+
+The handler wakes whatever stands in for `time` in db_worker when the signal comes: the
+sleep installed here, or a command's own idle wait that replaced it (`db_worker_listen`'s
+`tasknotify.wait.NotificationWait`); each has a `stop()` that ends its sleep.
 """
 
 import logging
@@ -17,7 +21,7 @@ import threading
 logger = logging.getLogger("django_tasks_db")
 
 
-class _WakeableSleep:
+class WakeableSleep:
     """Stands in for the `time` module inside db_worker: a sleep a stop signal can cut short."""
 
     def __init__(self):
@@ -26,12 +30,14 @@ class _WakeableSleep:
     def sleep(self, seconds):
         self.wake.wait(seconds)
 
+    def stop(self):
+        self.wake.set()
+
 
 def install():
     """Patch db_worker's Worker before the command runs; call it once, in the worker process."""
     from django_tasks_db.management.commands import db_worker
 
-    sleeper = _WakeableSleep()
     forced_exit = db_worker.Worker.shutdown
 
     def shutdown(self, signum, frame):
@@ -42,7 +48,7 @@ def install():
             signal.strsignal(signum),
         )
         self.running = False
-        sleeper.wake.set()
+        db_worker.time.stop()
 
     db_worker.Worker.shutdown = shutdown
-    db_worker.time = sleeper
+    db_worker.time = WakeableSleep()

@@ -49,6 +49,8 @@ def measure(
     tasks=None,
     workers=None,
     repeats=None,
+    samples=None,
+    intervals=None,
     measures=MEASURES,
     workdir=None,
     echo=None,
@@ -58,6 +60,8 @@ def measure(
     quick: small runs (QUICK) rather than the full ones (FULL); tasks: tasks per run instead;
     workers: the worker counts to drain with, e.g. [1, 2, 4, 8]; repeats: drain runs per
     worker count, the fastest kept (a lesson that compares systems takes the best of 3).
+    samples: tasks timed per pickup latency; intervals: the --interval values that polling
+    workers are timed at, e.g. [0.1] (a LISTEN/NOTIFY worker is timed at its own interval).
     measures: any of "enqueue", "drain", "latency", "growth".
     """
     from . import queues
@@ -74,6 +78,10 @@ def measure(
         sizes = replace(sizes, workers=tuple(workers))
     if repeats:
         sizes = replace(sizes, repeats=repeats)
+    if samples:
+        sizes = replace(sizes, latency_samples=samples)
+    if intervals:
+        sizes = replace(sizes, intervals=tuple(intervals))
     if workdir is None and os.environ.get("TASKLAB_LOG_DIR"):
         workdir = Path(os.environ["TASKLAB_LOG_DIR"]).parent / "bench"
     return {**about(quick, sizes), "queues": queues.run(systems, sizes, measures, workdir=workdir, echo=echo)}

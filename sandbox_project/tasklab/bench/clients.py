@@ -35,6 +35,18 @@ class DatabaseQueue:
         self.system = system
         self.task = noop
         call_command("migrate", verbosity=0)
+        self._notify_only_if_listening()
+
+    def _notify_only_if_listening(self):
+        """The other systems run without the NOTIFY trigger, as a project without tasknotify does."""
+        from django.db import connections
+        from django_tasks_db.models import DBTaskResult
+
+        from tasknotify import trigger
+
+        connection = connections[DBTaskResult.objects.db]
+        if connection.vendor == "postgresql":
+            trigger.set_enabled(connection, self.system.listen)
 
     def clear(self):
         from django_tasks_db.models import DBTaskResult
@@ -48,7 +60,10 @@ class DatabaseQueue:
         from ..worker import Worker
 
         interval = self.system.interval if interval is None else interval
-        return [Worker(interval=interval, worker_id=f"bench-{n + 1}") for n in range(count)]
+        return [
+            Worker(interval=interval, worker_id=f"bench-{n + 1}", listen=self.system.listen)
+            for n in range(count)
+        ]
 
     def wait(self, handles, timeout):
         from django_tasks_db.models import DBTaskResult

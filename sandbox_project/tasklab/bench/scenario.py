@@ -98,10 +98,11 @@ def measure(system, sizes, what):
             result["drain"].append({**best, "exactly_once": once, "runs": len(runs)})
             progress(system, f"{workers} worker(s): {result['drain'][-1]['rate']:.0f} tasks/s")
     if "latency" in what:
-        intervals = sizes.intervals if system.kind == "database" else (None,)
+        intervals = system.pickup_intervals(sizes)
         result["latency"] = [pickup_latency(client, sizes.latency_samples, i) for i in intervals]
         progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
-    if "growth" in what and system.kind == "database" and system.tuned:
+    # The LISTEN/NOTIFY worker drains as the tuned one does: it only sleeps differently.
+    if "growth" in what and system.kind == "database" and system.tuned and not system.listen:
         result["growth"] = []
         for count in sizes.growth:
             handles, _ = enqueue_rate(client, count)

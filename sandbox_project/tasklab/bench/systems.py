@@ -18,6 +18,13 @@ class System:
     sqlite_wal: bool = True
     interval: float | None = None  # db_worker --interval, for the database backend
     tuned: bool = False
+    listen: bool = False  # db_worker_listen: woken by PostgreSQL's NOTIFY, --interval its longest wait
+
+    def pickup_intervals(self, sizes):
+        """The --interval values its pickup latency is measured at (None: the peers, which push)."""
+        if self.kind != "database":
+            return (None,)
+        return (self.interval,) if self.listen else sizes.intervals
 
     @property
     def server(self):
@@ -80,6 +87,16 @@ SYSTEMS = {
             interval=0.1,
             tuned=True,
         ),
+        System(
+            "postgres-listen",
+            "PostgreSQL, tuned + LISTEN/NOTIFY",
+            "database",
+            "postgresql",
+            conn_max_age=60,
+            interval=1.0,
+            tuned=True,
+            listen=True,
+        ),
         System("rq", "RQ on Redis", "rq"),
         System("celery", "Celery on Redis", "celery"),
     ]
@@ -89,6 +106,7 @@ SYSTEMS = {
 TUNING = {
     "defaults": "CONN_MAX_AGE=0 (a new connection per task), SQLite's default journal, db_worker --interval 1",
     "tuned": "CONN_MAX_AGE=60 (persistent connections), SQLite in WAL mode, db_worker --interval 0.1",
+    "listen": "tuned, but db_worker_listen --interval 1: woken by a NOTIFY trigger on the task table",
 }
 
 
