@@ -1,0 +1,3 @@
+"""In-process pools: tasks run in threads or processes of the enqueuing process."""
+
+CANDIDATES = []

@@ -1,0 +1,73 @@
+"""The feature matrix: the checks of every kept backend, run for real, then printed.
+
+    from tasklab.landscape import matrix
+    cells = matrix.run(quick=True)      # {candidate name: {check: Cell}}
+    matrix.show(cells)
+
+Each backend runs in a process of its own (`runner.CheckRun`), configured by
+`taskdemo.settings_landscape`, against servers started here and stopped at the end.
+"""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+from ..paths import log_dir
+from . import candidates as registry
+from .cells import Cell
+from .runner import CheckRun
+from .servers import Servers
+
+
+def run_one(servers, candidate, *, quick, checks=()):
+    """The cells of one candidate: {check name: Cell}."""
+    env = servers.env_for(candidate)
+    results = servers.marks_root / f"{env['TASKLAB_LANDSCAPE_MARKS'].rsplit('/', 1)[-1]}.json"
+    log_path = log_dir() / f"landscape-checks-{candidate.name}.log"
+    run = CheckRun(candidate, env, results, quick=quick, checks=checks, log_path=log_path)
+    run.start()
+    code = run.wait(timeout=240)
+    if code != 0 or not results.exists():
+        raise RuntimeError(
+            f"The checks of {candidate.label} exited with code {code}. Last lines of {log_path}:\n{run.log_tail()}"
+        )
+    return {cell["check"]: Cell(**cell) for cell in json.loads(results.read_text())}
+
+
+def run(names=None, *, quick=True, checks=(), parallel=2):
+    """Run the checks of the kept candidates (or those named) and return their cells."""
+    chosen = [registry.get(n) for n in names] if names else registry.kept()
+    with Servers(chosen) as servers, ThreadPoolExecutor(parallel) as pool:
+        futures = {c.name: pool.submit(run_one, servers, c, quick=quick, checks=checks) for c in chosen}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def rows(cells):
+    """The matrix as rows of text: a header, then one row per check."""
+    names = list(cells)
+    titles = {}
+    for by_check in cells.values():
+        titles.update({check: cell.title for check, cell in by_check.items()})
+    body = [
+        [title, *(cells[n][check].value if check in cells[n] else "" for n in names)]
+        for check, title in titles.items()
+    ]
+    return [["check", *names], *body]
+
+
+def markdown(cells):
+    table = rows(cells)
+    lines = ["| " + " | ".join(table[0]) + " |", "|" + "---|" * len(table[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in table[1:]]
+    return "\n".join(lines)
+
+
+def show(cells):
+    """Print the matrix, then each backend's reasons."""
+    table = rows(cells)
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    for row in table:
+        print("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip())
+    for name, by_check in cells.items():
+        print(f"\n{name}:")
+        for cell in by_check.values():
+            print(f"  {cell.title}: {cell.value} ({cell.detail})")

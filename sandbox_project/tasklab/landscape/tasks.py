@@ -1,0 +1,78 @@
+"""The tasks every backend of the landscape runs: plain `django.tasks.task`, nothing else.
+
+`mark` appends one line per run to a file in ``TASKLAB_LANDSCAPE_MARKS``, a folder shared by
+the enqueuing process and every worker: counting lines tells how often a task really ran,
+whatever the backend stores.
+"""
+
+import os
+import time
+from pathlib import Path
+
+from django.tasks import task
+
+
+def _marks():
+    return Path(os.environ["TASKLAB_LANDSCAPE_MARKS"])
+
+
+def write_mark(name, value=""):
+    """Append one line to the marks file `name`: O_APPEND keeps lines whole across processes."""
+    with open(_marks() / f"{name}.txt", "a") as marks:
+        marks.write(f"{value}\n")
+
+
+def read_marks(name):
+    path = _marks() / f"{name}.txt"
+    return path.read_text().splitlines() if path.exists() else []
+
+
+@task
+def add(a, b):
+    return a + b
+
+
+@task
+def noop():
+    """What the benchmark measures: the backend's own cost per task."""
+
+
+@task
+def mark(name, value=""):
+    """Leaves a line in the marks file `name` each time it runs."""
+    write_mark(name, value)
+    return value
+
+
+@task
+def stamp(name):
+    """Writes the wall-clock time it started: pickup latency, and run order under priorities."""
+    write_mark(name, repr(time.time()))
+
+
+@task
+def sleep_then_mark(name, seconds):
+    """Marks its start, sleeps: a worker killed meanwhile leaves it RUNNING."""
+    write_mark(name, "started")
+    time.sleep(seconds)
+    write_mark(name, "finished")
+
+
+@task(takes_context=True)
+def fail_first(context, name):
+    """Fails on its first attempt and succeeds on a later one: what a retry would show."""
+    write_mark(name, context.attempt)
+    if context.attempt < 2:
+        raise RuntimeError("first attempt fails")
+    return context.attempt
+
+
+@task
+async def async_mark(name):
+    """An `async def` task: a backend runs it in an event loop, or refuses it."""
+    write_mark(name, "ran")
+
+
+@task(queue_name="emails")
+def on_emails_queue(name):
+    write_mark(name, "ran")
