@@ -1,4 +1,5 @@
-"""`CeleryWorker`: a Celery worker for a backend that hands django.tasks to Celery."""
+"""Celery's programs for a backend that hands django.tasks to Celery: a worker, and beat,
+Celery's scheduler of periodic tasks."""
 
 import sys
 
@@ -46,3 +47,28 @@ class CeleryWorker(ProgramProcess):
         leave Celery running. After a SIGKILL the guard kills the pool processes Celery left."""
         for child in psutil.Process(self.pid).children():
             child.send_signal(signum)
+
+
+class CeleryBeat(ProgramProcess):
+    """`celery -A app beat`: sends the messages of ``CELERY_BEAT_SCHEDULE`` when they are due.
+
+    Beat talks to Celery directly, under Celery's own task names: it is Celery's scheduler, not
+    something django.tasks or the backend offers.
+    """
+
+    def __init__(self, app, name):
+        self.what = "Celery beat"
+        program = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            app,
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={log_dir() / f'celerybeat-{name}'}",
+        ]
+        super().__init__(program, log_dir() / f"landscape-beat-{name}.log")
+
+    def is_ready(self):
+        return "beat: Starting..." in self.log()
