@@ -27,6 +27,25 @@ def read_marks(name):
     return path.read_text().splitlines() if path.exists() else []
 
 
+def _leave_signal_marks():
+    """Each process that imports this module marks which `task_started` signal it saw sent:
+    django.tasks' own, or the `django_tasks` backport's (a worker built on the backport)."""
+    import django.tasks.signals
+
+    signals = [("django.tasks.signals", django.tasks.signals.task_started)]
+    try:
+        import django_tasks.signals
+
+        signals.append(("django_tasks.signals", django_tasks.signals.task_started))
+    except ImportError:
+        pass
+    for label, signal in signals:
+        signal.connect(lambda label=label, **kwargs: write_mark("task_started", label), weak=False)
+
+
+_leave_signal_marks()
+
+
 @task
 def add(a, b):
     return a + b
@@ -59,18 +78,18 @@ def sleep_then_mark(name, seconds):
 
 
 @task(takes_context=True)
+def attempt(context, name):
+    """Marks the attempt number its context gives: a backend that passes no context fails it."""
+    write_mark(name, context.attempt)
+
+
+@task(takes_context=True)
 def fail_first(context, name):
     """Fails on its first attempt and succeeds on a later one: what a retry would show."""
     write_mark(name, context.attempt)
     if context.attempt < 2:
         raise RuntimeError("first attempt fails")
     return context.attempt
-
-
-@task
-async def async_mark(name):
-    """An `async def` task: a backend runs it in an event loop, or refuses it."""
-    write_mark(name, "ran")
 
 
 @task(queue_name="emails")

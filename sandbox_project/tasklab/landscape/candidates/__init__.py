@@ -30,6 +30,7 @@ class Candidate:
     backend: str = ""  # the dotted path in TASKS["default"]["BACKEND"]
     server: str | None = None  # POSTGRESQL, REDIS or None (besides the database Django always has)
     apps: tuple[str, ...] = ()  # added to INSTALLED_APPS
+    without_apps: tuple[str, ...] = ()  # sandbox apps left out of INSTALLED_APPS (say why in needs)
     settings: Callable[[Mapping[str, str]], dict] | None = None  # env -> settings (with TASKS)
     worker: tuple[str, ...] | None = None  # manage.py arguments of one worker
     worker_ready: str = ""  # text in a worker's log once it is ready
