@@ -21,7 +21,17 @@ NAMES = [candidate.name for candidate in FAMILY]
 # Quick checks and the answer each candidate gives. Left out: the SIGKILL check (recovery
 # takes longer than a quick run waits), retries (no candidate here retries), and dashboard
 # (it logs in to the admin, the slowest check to set up; see the full matrix).
-CHECKS = ["api", "priorities", "run_after", "queues", "get_result", "periodic", "unique", "exactly_once"]
+CHECKS = [
+    "api",
+    "priorities",
+    "run_after",
+    "queues",
+    "get_result",
+    "context",
+    "periodic",
+    "unique",
+    "exactly_once",
+]
 EXPECTED = {
     "django-tasks-rq": {
         "api": "django_tasks backport",
@@ -29,6 +39,7 @@ EXPECTED = {
         "run_after": "yes",
         "queues": "yes",
         "get_result": "yes",
+        "context": "yes",
         "periodic": "own API",
         "unique": "no",
         "exactly_once": "yes",
@@ -39,6 +50,7 @@ EXPECTED = {
         "run_after": "yes",
         "queues": "yes",
         "get_result": "yes",
+        "context": "yes",
         "periodic": "no",
         "unique": "no",
         "exactly_once": "yes",
@@ -49,6 +61,7 @@ EXPECTED = {
         "run_after": "yes",
         "queues": "yes",
         "get_result": "no",
+        "context": "no",
         "periodic": "yes",
         "unique": "yes",
         "exactly_once": "yes",
@@ -59,15 +72,18 @@ EXPECTED = {
         "run_after": "yes",
         "queues": "yes",
         "get_result": "yes",
+        "context": "yes",
         "periodic": "yes",
         "unique": "no",
         "exactly_once": "yes",
     },
     "django-tasks-fennel": {
+        "api": "django.tasks",
         "priorities": "no",
         "run_after": "yes",
         "queues": "yes",
         "get_result": "yes",
+        "context": "yes",
         "periodic": "yes",
         "unique": "no",
         "exactly_once": "yes",
@@ -112,8 +128,13 @@ def test_rq_refuses_a_priority_by_the_backports_exception(cells):
     assert cells["django-tasks-rq"]["priorities"].detail.startswith("raises InvalidTaskError")
 
 
-def test_vtasks_has_no_results_to_read_back(cells):
+def test_vtasks_has_no_results_to_read_back_nor_django_tasks_signals(cells):
     assert "NotImplementedError" in cells["django-vtasks"]["get_result"].detail
+    assert "task_started on neither signal" in cells["django-vtasks"]["api"].detail
+
+
+def test_fennels_task_class_is_its_own_subclass_of_django_tasks_task(cells):
+    assert "@task builds django_tasks_fennel.backend.Task" in cells["django-tasks-fennel"]["api"].detail
 
 
 def test_celery_priorities_are_accepted_and_ignored_on_a_redis_broker(cells):

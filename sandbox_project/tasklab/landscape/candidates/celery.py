@@ -23,8 +23,9 @@ def _celery_settings(env, celery_name):
         # rebuild it (django-tasks-celery's check W002).
         "CELERY_RESULT_EXTENDED": True,
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
-        # The worker imports the tasks at start-up, which registers them with Celery.
-        "CELERY_IMPORTS": ["tasklab.landscape.tasks"],
+        # The worker imports every task module at start-up, which registers its tasks with
+        # Celery: a task whose module the worker never imported is refused as unregistered.
+        "CELERY_IMPORTS": ["tasklab.landscape.tasks", "tasklab.landscape.async_tasks"],
         "CELERY_WORKER_HIJACK_ROOT_LOGGER": False,
         # Only Celery beat reads it (the periodic check starts one): `mark("periodic", "tick")`
         # every second.
