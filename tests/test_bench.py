@@ -164,3 +164,39 @@ def test_running_one_half_keeps_the_other_halfs_figures(tmp_path):
     assert [s["step"] for s in figures["tutorial"]["steps"]] == ["warm make setup"]
     assert "Celery on Redis: FAILED, x" in done.stdout
     assert done.returncode == 1  # the earlier figures it kept include a failure, and it says so
+
+
+def test_the_landscape_backends_are_measured_like_the_others(tmp_path):
+    """`--only landscape` measures the landscape's backends alone (here two of them, 20 tasks):
+    a worker-based one drains with each worker count, an in-process pool once."""
+    postgres_bindir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tasklab.bench",
+            "--quick",
+            "--tasks",
+            "20",
+            "--only",
+            "landscape",
+            "--systems",
+            "landscape-django-tasks-db,landscape-django-tasks-local",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    queues = json.loads((tmp_path / "quick-results.json").read_text())["queues"]
+    assert list(queues) == ["landscape-django-tasks-db", "landscape-django-tasks-local"]
+    db, local = queues.values()
+    assert [d["workers"] for d in db["drain"]] == list(QUICK.workers)
+    assert [d["workers"] for d in local["drain"]] == [1]
+    for result in (db, local):
+        assert result["enqueue"]["tasks"] == 20
+        assert all(d["exactly_once"] and d["tasks"] == 20 for d in result["drain"])
+        assert [len(lat["all"]) for lat in result["latency"]] == [QUICK.latency_samples]
+    assert "django-tasks-local (in-process pool), 1 worker:" in done.stdout

@@ -237,4 +237,6 @@ def conclusions(figures):
         if r.get("drain"):
             once = all(d["exactly_once"] for d in [*r["drain"], *r.get("growth", [])])
             said.append(f"{r['label']}: every task ran exactly once: {once}")
-    return said
+    from .landscape import conclusions as landscape_conclusions
+
+    return said + landscape_conclusions(results)

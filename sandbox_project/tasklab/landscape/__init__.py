@@ -32,5 +32,7 @@ The contract a candidate follows (add fields, never rename them):
    error seen (and the version tried); nothing else runs for it.
 6. Features that need backend-specific set-up (periodic tasks, unique tasks, retries) are
    optional `hooks`, keyed by the check's name; a check without its hook reports what the
-   backend's own API offers or lacks, from the run.
+   backend's own API offers or lacks, from the run. `pause`/`resume` hooks (given the
+   backend) stop and restart the enqueuing process's own share of the work, for a backend
+   that runs queued tasks in every process.
 """

@@ -51,6 +51,17 @@ class Lab:
             self.workers += started
         return self.workers
 
+    def pause(self):
+        """Stop the workers, and this process's own share of the work where the backend runs
+        queued tasks in every process (its `pause` hook)."""
+        self.stop_workers()
+        if "pause" in self.candidate.hooks:
+            self.candidate.hooks["pause"](tasks.mark.get_backend())
+
+    def resume(self):
+        if "resume" in self.candidate.hooks:
+            self.candidate.hooks["resume"](tasks.mark.get_backend())
+
     def stop_workers(self):
         for worker in self.workers:
             worker.stop(timeout=5)
@@ -133,7 +144,7 @@ def api(lab):
 @check("priorities", "priorities")
 def priorities(lab):
     """Three low-priority tasks enqueued before three high ones, then one worker starts."""
-    lab.stop_workers()
+    lab.pause()
     try:
         low = tasks.mark.using(priority=-10)
         high = tasks.mark.using(priority=10)
@@ -142,7 +153,9 @@ def priorities(lab):
         for _ in range(3):
             high.enqueue("priorities", "high")
     except Exception as exc:
+        lab.resume()
         return Cell("priorities", NO, _error(exc))
+    lab.resume()
     lab.ensure_workers(1)
     order = lab.wait_marks("priorities", 6, 15)
     if len(order) < 6:
@@ -155,7 +168,7 @@ def priorities(lab):
 @check("run_after", "run_after")
 def run_after(lab):
     lab.ensure_workers(1)
-    delay = 2.0
+    delay = 1.0 if lab.quick else 2.0
     try:
         deferred = tasks.stamp.using(
             run_after=datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=delay)
@@ -263,7 +276,7 @@ def retries(lab):
         task.enqueue("retries")
     except Exception as exc:
         return Cell("retries", NO, _error(exc))
-    wait = 4 if lab.quick else 10
+    wait = 2 if lab.quick else 10
     attempts = lab.wait_marks("retries", 2, wait)
     if len(attempts) >= 2:
         return Cell("retries", YES, f"a task that failed once ran again (attempt {attempts[-1]})")
@@ -295,13 +308,14 @@ def unique(lab):
     hook = lab.candidate.hooks.get("unique")
     if not hook:
         return _no_hook(lab, "unique", r"^(unique\w*|dedup\w*|concurrency|semaphore)$", "unique option")
-    lab.stop_workers()
+    lab.pause()
     task = hook(lab, tasks.mark)
     for _ in range(3):
         try:
             task.enqueue("unique", "x")
         except Exception:
             pass
+    lab.resume()
     lab.ensure_workers(1)
     runs = lab.wait_marks("unique", 3, 6)
     if len(runs) == 1:
@@ -337,10 +351,8 @@ def sigkill(lab):
     lab.stop_workers()
     if lab.candidate.in_process:
         # Only the host may pick the task up: a backend whose every process runs queued
-        # tasks (django-tasks-local-db) would otherwise run it here. Its hooks stop this
-        # process's share of the work, then start it again after the kill.
-        if "sigkill_pause" in lab.candidate.hooks:
-            lab.candidate.hooks["sigkill_pause"](tasks.sleep_then_mark.get_backend())
+        # tasks (django-tasks-local-db) would otherwise run it here.
+        lab.pause()
         killed = Host(lab.candidate, "sigkill", 60).start()
         result_id = killed.result_id
     else:
@@ -351,9 +363,8 @@ def sigkill(lab):
     killed.wait(10)
     left = lab.status(tasks.sleep_then_mark, result_id)
     lab.ensure_workers(1)
-    if "sigkill_resume" in lab.candidate.hooks:
-        lab.candidate.hooks["sigkill_resume"](tasks.sleep_then_mark.get_backend())
-    bound = 8 if lab.quick else 30
+    lab.resume()
+    bound = 5 if lab.quick else 30
 
     def moved():
         status = lab.status(tasks.sleep_then_mark, result_id)

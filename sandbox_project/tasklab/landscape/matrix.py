@@ -41,6 +41,17 @@ def run(names=None, *, quick=True, checks=(), parallel=2):
         return {name: future.result() for name, future in futures.items()}
 
 
+def save(cells, path):
+    """Write the cells as JSON: {backend: [cell, ...]}, in the order they were checked."""
+    data = {name: [cell.as_dict() for cell in by_check.values()] for name, by_check in cells.items()}
+    path.write_text(json.dumps(data, indent=1) + "\n")
+
+
+def load(path):
+    data = json.loads(path.read_text())
+    return {name: {cell["check"]: Cell(**cell) for cell in found} for name, found in data.items()}
+
+
 def rows(cells):
     """The matrix as rows of text: a header, then one row per check."""
     names = list(cells)
@@ -62,12 +73,16 @@ def markdown(cells):
 
 
 def show(cells):
-    """Print the matrix, then each backend's reasons."""
+    """Print the matrix: one column per backend, one row per check."""
     table = rows(cells)
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip())
-    for name, by_check in cells.items():
-        print(f"\n{name}:")
-        for cell in by_check.values():
+
+
+def explain(cells, names=None):
+    """Print why each cell says what it says, for the backends named (default: all)."""
+    for name in names or cells:
+        print(f"{name}:")
+        for cell in cells[name].values():
             print(f"  {cell.title}: {cell.value} ({cell.detail})")

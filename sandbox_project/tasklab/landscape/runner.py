@@ -44,14 +44,12 @@ def main(argv):
     import django
 
     django.setup()
-    from django.core.management import call_command
-
     from . import checks
     from .candidates import get
+    from .workers import migrate
 
     candidate = get(os.environ["TASKLAB_LANDSCAPE_BACKEND"])
-    if candidate.migrate:
-        call_command("migrate", verbosity=0)
+    migrate(candidate)
     cells = checks.run_all(candidate, os.environ.copy(), quick=quick, names=names or None)
     Path(results).write_text(json.dumps([cell.as_dict() for cell in cells], indent=1))
     # An in-process backend's pool may still run a recovered 60 s task: its workers are

@@ -64,6 +64,13 @@ def mark(name, value=""):
 
 
 @task
+def timed(name, number):
+    """The benchmark's task: does nothing but note its number, start and end (epoch seconds)."""
+    started = time.time()
+    write_mark(name, f"{number} {started!r} {time.time()!r}")
+
+
+@task
 def stamp(name):
     """Writes the wall-clock time it started: pickup latency, and run order under priorities."""
     write_mark(name, repr(time.time()))

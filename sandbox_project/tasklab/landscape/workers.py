@@ -39,3 +39,18 @@ def make_workers(candidate, count, env):
         return []
     build = candidate.make_worker or ManageCommandWorker
     return [build(candidate, new_worker_id(candidate), env) for _ in range(count)]
+
+
+def migrate(candidate):
+    """`migrate` this process's database, with the backend's own share of the work paused
+    meanwhile (a backend whose every process polls its table would poll a missing one)."""
+    from django.core.management import call_command
+    from django.tasks import task_backends
+
+    backend = task_backends["default"]
+    if "pause" in candidate.hooks:
+        candidate.hooks["pause"](backend)
+    if candidate.migrate:
+        call_command("migrate", verbosity=0)
+    if "resume" in candidate.hooks:
+        candidate.hooks["resume"](backend)

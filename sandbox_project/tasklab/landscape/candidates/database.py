@@ -7,7 +7,7 @@ from . import DATABASE, POSTGRESQL, Candidate
 QUEUES = ["default", "emails"]
 # The checks give a killed worker's task this long to come back: a backend whose recovery
 # threshold is a setting gets a short one (its default is named in `needs`).
-ALIVE_THRESHOLD = 3
+ALIVE_THRESHOLD = 2
 
 
 def _django_tasks_db(env):
@@ -43,7 +43,9 @@ def _dj_queue(env):
         "mode": "async",
         "workers": [{"queues": "*", "threads": 1, "polling_interval": 0.1}],
         "dispatchers": [{"polling_interval": 0.1}],
-        "process_heartbeat_interval": 1,
+        "process_heartbeat_interval": 0.5,
+        # The scheduler (recurring tasks) polls every 5 s by default.
+        "scheduler": {"polling_interval": 0.2},
         "process_alive_threshold": ALIVE_THRESHOLD,
     }
     if env.get("TASKLAB_LANDSCAPE_PERIODIC") == "1":

@@ -23,7 +23,7 @@ DJANGO_TASKS_LOCAL = Candidate(
 )
 
 # The checks give a dead process's task this long before another process recovers it.
-HEARTBEAT_TIMEOUT = 3
+HEARTBEAT_TIMEOUT = 2
 
 
 def _local_db(env):
@@ -51,11 +51,11 @@ DJANGO_TASKS_LOCAL_DB = Candidate(
         f"in each process runs tasks; here a {HEARTBEAT_TIMEOUT} s HEARTBEAT_TIMEOUT (default 30 s)"
     ),
     # Every process with this backend runs queued tasks (a watcher thread started when
-    # Django starts): the SIGKILL check stops this process's watcher while the process it
-    # kills picks the task up, then starts it again, as a process that comes up would.
+    # Django starts): the checks that need a backlog, or another process to pick a task up,
+    # stop this process's watcher, then start it again as a process that comes up would.
     hooks={
-        "sigkill_pause": lambda backend: backend.close(),
-        "sigkill_resume": lambda backend: backend._ensure_watcher(),
+        "pause": lambda backend: backend.close(),
+        "resume": lambda backend: backend._ensure_watcher(),
     },
     url="https://pypi.org/project/django-tasks-local-db/",
 )
