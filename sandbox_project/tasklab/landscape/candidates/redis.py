@@ -69,9 +69,12 @@ DJANGO_TASKS_RQ = Candidate(
 # -- django-tasks-redis: Redis streams, its own worker command ---------------------------------
 
 # A task left pending by a dead worker is handed out again once it has been pending this long
-# (REDIS_CLAIM_TIMEOUT, default 300 s). It must exceed the longest task, or a task still running
-# is run twice; the landscape's tasks take a few seconds, so 10 s lets the check see a recovery.
-REDIS_CLAIM_TIMEOUT = 10
+# (REDIS_CLAIM_TIMEOUT, default 300 s). In production it must exceed the longest task, or a task
+# still running is run twice; the landscape's tasks take milliseconds (the one the SIGKILL check
+# kills runs on a single worker), so 3 s lets even a quick check see the recovery. A worker looks
+# for such tasks every --claim-interval seconds, between two reads that block up to
+# REDIS_BLOCK_TIMEOUT milliseconds (default 5000).
+REDIS_CLAIM_TIMEOUT = 3
 
 
 def _tasks_redis(env):
@@ -83,6 +86,7 @@ def _tasks_redis(env):
                 "OPTIONS": {
                     "REDIS_URL": env["TASKLAB_REDIS_URL"],
                     "REDIS_CLAIM_TIMEOUT": REDIS_CLAIM_TIMEOUT,
+                    "REDIS_BLOCK_TIMEOUT": 1000,
                 },
             }
         }
@@ -98,13 +102,14 @@ DJANGO_TASKS_REDIS = Candidate(
     apps=("django_tasks_redis",),
     settings=_tasks_redis,
     # Without --continuous the worker exits as soon as the queues are empty.
-    worker=("run_redis_tasks", "--continuous", "--claim-interval=2"),
+    worker=("run_redis_tasks", "--continuous", "--claim-interval=1"),
     worker_ready="Starting Redis task worker:",
     migrate=True,
     needs=(
         "its app `django_tasks_redis` (the worker command and an admin page) and a "
         "`manage.py run_redis_tasks --continuous` per worker; a dead worker's task is handed "
-        f"out again after `REDIS_CLAIM_TIMEOUT` (300 s by default, {REDIS_CLAIM_TIMEOUT} s here)"
+        f"out again after `REDIS_CLAIM_TIMEOUT` (300 s by default, {REDIS_CLAIM_TIMEOUT} s here; it "
+        "must exceed the longest task, or a task still running is run twice)"
     ),
     url="https://pypi.org/project/django-tasks-redis/",
 )
@@ -124,9 +129,13 @@ def _vtasks(env):
         },
         "VTASKS_QUEUES": QUEUES,
         # A dead worker's tasks go to the dead-letter list unless they may be rescued
-        # (VTASKS_MAX_RESCUES, default 0); a sibling's sweep looks every 30 s by default.
+        # (VTASKS_MAX_RESCUES, default 0). A worker is dead once its liveness mark, refreshed
+        # every VTASKS_HEARTBEAT_INTERVAL seconds (default 5), is 3 intervals old; a sibling
+        # sweeps every VTASKS_RESCUE_INTERVAL seconds (default 30). Short here, so that even a
+        # quick check sees the rescue.
         "VTASKS_MAX_RESCUES": 1,
-        "VTASKS_RESCUE_INTERVAL": 2,
+        "VTASKS_HEARTBEAT_INTERVAL": 1,
+        "VTASKS_RESCUE_INTERVAL": 1,
         "VTASKS_SCHEDULE": {
             "landscape-tick": {"task": "tasklab.landscape.scheduled.tick", "schedule": 1},
         },
@@ -181,7 +190,8 @@ DJANGO_VTASKS = Candidate(
     needs=(
         "its app `django_vtasks`, `VTASKS_QUEUES`, a `LOGGING` handler to see its worker, and a "
         "`manage.py runworker` per worker (`--scheduler` on one of them for `VTASKS_SCHEDULE`); "
-        "unique tasks use its own `django_vtasks.VTask`"
+        "unique tasks use its own `django_vtasks.VTask`; a dead worker's tasks are run again only "
+        "with `VTASKS_MAX_RESCUES` above 0 (default 0: to its dead-letter list)"
     ),
     hooks={"unique": _vtasks_unique, "periodic": _vtasks_periodic},
     url="https://pypi.org/project/django-vtasks/",
