@@ -83,7 +83,7 @@ EXPECTED = {
     },
     "django-tasks-local-db": {
         "api": "django.tasks",
-        "priorities": "no",
+        "priorities": "yes",
         "run_after": "yes",
         "queues": "yes",
         "get_result": "yes",

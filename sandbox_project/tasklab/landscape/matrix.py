@@ -33,7 +33,7 @@ def run_one(servers, candidate, *, quick, checks=()):
     return {cell["check"]: Cell(**cell) for cell in json.loads(results.read_text())}
 
 
-def run(names=None, *, quick=True, checks=(), parallel=2):
+def run(names=None, *, quick=True, checks=(), parallel=3):
     """Run the checks of the kept candidates (or those named) and return their cells."""
     chosen = [registry.get(n) for n in names] if names else registry.kept()
     with Servers(chosen) as servers, ThreadPoolExecutor(parallel) as pool:

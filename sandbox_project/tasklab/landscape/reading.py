@@ -45,4 +45,10 @@ def conclusions(cells):
         said.append(f"A task whose worker was SIGKILLed is {words}: {_list(names)}")
     said.append(f"Exactly once with two workers: {_list(_where(cells, 'exactly_once', 'yes'))}")
     said.append(f"Built on the django_tasks backport: {_list(_where(cells, 'api', 'django_tasks backport'))}")
+    silent = [
+        n
+        for n, c in cells.items()
+        if "api" in c and "task_started on django.tasks.signals" not in c["api"].detail
+    ]
+    said.append(f"Workers that do not send django.tasks' task_started signal: {_list(silent)}")
     return said
