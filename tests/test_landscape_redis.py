@@ -67,3 +67,35 @@ def test_fennel_builds_its_own_subclass_of_django_tasks_task(cells):
 def test_celery_priorities_are_accepted_and_ignored_on_a_redis_broker(cells):
     for name in ("django-tasks-celery", "django-tasks-fennel"):
         assert cells[name]["priorities"].detail.startswith("accepted but ignored"), name
+
+
+def test_the_benchmark_measures_each_of_them_like_the_others(tmp_path):
+    """`make bench ONLY=landscape` on one backend with a `manage.py` worker and one with Celery's
+    worker, 20 tasks: each drains with every worker count, every task exactly once, and its
+    pickup latency is sampled. (The checks above start every candidate's workers already.)"""
+    import json
+    import subprocess
+    import sys
+
+    from tasklab.bench.systems import QUICK
+
+    redis_server_path(), postgres_bindir()
+    systems = ["landscape-django-tasks-redis", "landscape-django-tasks-celery"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tasklab.bench", "--quick", "--tasks", "20", "--only", "landscape"]
+        + ["--systems", ",".join(systems), "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    queues = json.loads((tmp_path / "quick-results.json").read_text())["queues"]
+    assert list(queues) == systems
+    for name, result in queues.items():
+        assert "error" not in result, result
+        assert result["enqueue"]["tasks"] == 20 and result["enqueue"]["rate"] > 0
+        assert [d["workers"] for d in result["drain"]] == list(QUICK.workers), name
+        assert all(d["exactly_once"] and d["tasks"] == 20 and d["rate"] > 0 for d in result["drain"]), name
+        [latency] = result["latency"]
+        assert len(latency["all"]) == QUICK.latency_samples
+        assert 0 < latency["median"] <= latency["p95"] < 30
