@@ -209,6 +209,7 @@ def get_result(lab):
     lab.ensure_workers(1)
     try:
         result = tasks.add.enqueue(2, 3)
+        tasks.add.get_result(result.id)  # a backend without get_result raises at once
         lab.wait(lambda: lab.status(tasks.add, result.id) in FINISHED, 10)
         fetched = tasks.add.get_result(result.id)
     except Exception as exc:
