@@ -184,12 +184,15 @@ DJANGO_VTASKS = Candidate(
     server=REDIS,
     apps=("django_vtasks",),
     settings=_vtasks,
-    worker=("runworker", *(f"--queue={queue}" for queue in QUEUES)),
+    # One task at a time, like every other worker here (its default is 20 at once, in threads
+    # or coroutines): with 20, six queued tasks start together and their order says nothing.
+    worker=("runworker", "--concurrency=1", *(f"--queue={queue}" for queue in QUEUES)),
     worker_ready="Starting worker with concurrency=",
     migrate=True,
     needs=(
         "its app `django_vtasks`, `VTASKS_QUEUES`, a `LOGGING` handler to see its worker, and a "
-        "`manage.py runworker` per worker (`--scheduler` on one of them for `VTASKS_SCHEDULE`); "
+        "`manage.py runworker` per worker (`--concurrency`: tasks at once, default 20; 1 here, like "
+        "the other workers; `--scheduler` on one of them for `VTASKS_SCHEDULE`); "
         "unique tasks use its own `django_vtasks.VTask`; a dead worker's tasks are run again only "
         "with `VTASKS_MAX_RESCUES` above 0 (default 0: to its dead-letter list)"
     ),
