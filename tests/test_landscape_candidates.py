@@ -80,3 +80,27 @@ def test_the_site_page_is_written_from_the_figures_and_the_cells(tmp_path):
     assert "| dj-queue (database) | polls every 0.1 s | 51 ms | 90 ms |" in text
     assert "RQ on Redis: not measured (exited with code 1)" in text
     assert "django-tasks-pg 0.1.1" in text  # a dropped candidate, and why
+
+
+def test_the_reading_is_built_from_the_cells():
+    from tasklab.landscape import reading
+
+    def backend(priorities, sigkill, api="django.tasks", started="django.tasks.signals"):
+        cells = {check: Cell(check, "yes", "ran", check) for check in reading.CORE}
+        cells["priorities"] = Cell("priorities", priorities, "why", "priorities")
+        cells["sigkill"] = Cell("sigkill", sigkill, "why", "SIGKILL")
+        cells["api"] = Cell("api", api, f"task_started on {started}", "api")
+        return cells
+
+    said = reading.conclusions(
+        {
+            "a": backend("yes", "stuck RUNNING"),
+            "b": backend("no", "FAILED", "django_tasks backport", "neither"),
+        }
+    )
+    assert said[0].endswith(": a")
+    assert "b lacks: priorities" in said
+    assert "A task whose worker was SIGKILLed is left RUNNING: a" in said
+    assert "A task whose worker was SIGKILLed is marked FAILED: b" in said
+    assert "Built on the django_tasks backport: b" in said
+    assert "Workers that do not send django.tasks' task_started signal: b" in said

@@ -99,12 +99,3 @@ def test_the_benchmark_measures_each_of_them_like_the_others(tmp_path):
         [latency] = result["latency"]
         assert len(latency["all"]) == QUICK.latency_samples
         assert 0 < latency["median"] <= latency["p95"] < 30
-
-
-def test_the_celery_backends_find_no_result_before_a_worker_started_the_task(cells):
-    """Celery answers PENDING for an id it does not know. django-tasks-celery then builds a
-    result without a task, which `Task.get_result` trips over; django-tasks-fennel 0.1 keeps
-    what it needs before the run only on a Celery `KeyValueStoreBackend`, which Celery's Redis
-    result backend is not."""
-    assert "raises AttributeError" in cells["django-tasks-celery"]["get_result"].detail
-    assert "raises TaskResultDoesNotExist" in cells["django-tasks-fennel"]["get_result"].detail

@@ -18,9 +18,11 @@ POLL = 0.1
 
 
 def poll_interval(system):
-    """POLL, or None for a pool that runs each task as it is enqueued (nothing polls)."""
+    """POLL, or None where nothing polls: a Redis or Celery worker is handed each task as it
+    arrives, a pool without a server runs it as it is enqueued."""
     candidate = candidates.get(system.candidate)
-    return None if candidate.in_process and candidate.server is None else POLL
+    pushed = candidate.family in (candidates.REDIS, candidates.CELERY)
+    return None if pushed or (candidate.in_process and candidate.server is None) else POLL
 
 
 def system_name(candidate):

@@ -73,8 +73,8 @@ def render(figures, cells):
         "",
         "Every `django.tasks` backend we could install, run on the same tasks through the same API "
         "(only settings change), each feature checked by running it, and measured by the same "
-        "benchmark. [Lesson 25](lessons/25-choosing-a-backend.ipynb) runs a quick version on your "
-        "machine. This page is written by `make bench` from its own run: nothing below is typed.",
+        "benchmark. Lesson 25 runs a quick version on your machine. This page is written by "
+        "`make bench` from its own run: nothing below is typed.",
         "",
         f"Measured {figures.get('measured_at', '?')} on {machine.get('cpus', '?')} CPU cores "
         f"({machine.get('platform', '?')}, Python {machine.get('python', '?')}); "

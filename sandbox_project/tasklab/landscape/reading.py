@@ -52,3 +52,17 @@ def conclusions(cells):
     ]
     said.append(f"Workers that do not send django.tasks' task_started signal: {_list(silent)}")
     return said
+
+
+def refusals(cells):
+    """What each backend refused outright, by raising: the part of the matrix that does not
+    depend on timing, so it reads the same on any machine."""
+    said = []
+    for name, by_check in cells.items():
+        refused = [
+            f"{c.title} ({c.detail.removeprefix('raises ').split(':')[0]})"
+            for c in by_check.values()
+            if c.detail.startswith("raises ")
+        ]
+        said.append(f"{name} refuses: {', '.join(refused) or 'nothing'}")
+    return said

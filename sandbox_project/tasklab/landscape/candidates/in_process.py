@@ -32,7 +32,8 @@ def _local_db(env):
             "default": {
                 "BACKEND": "django_tasks_local_db.LocalDBBackend",
                 "QUEUES": ["default", "emails"],
-                "OPTIONS": {"POLL_INTERVAL": 0.1, "HEARTBEAT_TIMEOUT": HEARTBEAT_TIMEOUT},
+                # One thread: one task at a time per process, as one db_worker (default 10).
+                "OPTIONS": {"MAX_WORKERS": 1, "POLL_INTERVAL": 0.1, "HEARTBEAT_TIMEOUT": HEARTBEAT_TIMEOUT},
             }
         }
     }
@@ -48,7 +49,8 @@ DJANGO_TASKS_LOCAL_DB = Candidate(
     settings=_local_db,
     needs=(
         "the apps `django_tasks_db` and `django_tasks_local_db` (migrations); no worker: a thread "
-        f"in each process runs tasks; here a {HEARTBEAT_TIMEOUT} s HEARTBEAT_TIMEOUT (default 30 s)"
+        f"in each process runs tasks; here one thread (default 10) and a {HEARTBEAT_TIMEOUT} s "
+        "HEARTBEAT_TIMEOUT (default 30 s)"
     ),
     # Every process with this backend runs queued tasks (a watcher thread started when
     # Django starts): the checks that need a backlog, or another process to pick a task up,
