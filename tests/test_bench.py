@@ -237,3 +237,39 @@ def test_the_plan_summary_names_the_indexes_and_the_sort():
     )
     assert plan_summary(sqlite) == "index tasks_db_new_ordering_idx"
     assert pages_read(sqlite) is None
+
+
+def test_the_landscape_backends_are_measured_like_the_others(tmp_path):
+    """`--only landscape` measures the landscape's backends alone (here two of them, 20 tasks):
+    a worker-based one drains with each worker count, an in-process pool once."""
+    postgres_bindir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tasklab.bench",
+            "--quick",
+            "--tasks",
+            "20",
+            "--only",
+            "landscape",
+            "--systems",
+            "landscape-django-tasks-db,landscape-django-tasks-local",
+            "--output",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    queues = json.loads((tmp_path / "quick-results.json").read_text())["queues"]
+    assert list(queues) == ["landscape-django-tasks-db", "landscape-django-tasks-local"]
+    db, local = queues.values()
+    assert [d["workers"] for d in db["drain"]] == list(QUICK.workers)
+    assert [d["workers"] for d in local["drain"]] == [1]
+    for result in (db, local):
+        assert result["enqueue"]["tasks"] == 20
+        assert all(d["exactly_once"] and d["tasks"] == 20 for d in result["drain"])
+        assert [len(lat["all"]) for lat in result["latency"]] == [QUICK.latency_samples]
+    assert "django-tasks-local (in-process pool), 1 worker:" in done.stdout

@@ -90,7 +90,10 @@ def measure(
 def about(quick, sizes):
     """When, where and with what the figures were measured."""
     versions = {}
-    for package in ("django", "django-tasks-db", "django-tasks-rq", "rq", "celery", "psycopg"):
+    from ..landscape.candidates import kept
+
+    landscape = tuple(c.name for c in kept())
+    for package in ("django", "django-tasks-db", "django-tasks-rq", "rq", "celery", "psycopg", *landscape):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

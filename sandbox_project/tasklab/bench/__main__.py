@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from . import RESULTS_DIR, SYSTEMS, about, conclusions, measure, save, saved, tables
+from .landscape import PREFIX as LANDSCAPE_PREFIX
 from .systems import FULL, QUICK
 
 
@@ -12,7 +13,12 @@ def parse(argv):
     parser.add_argument(
         "--quick", action="store_true", help="small runs that finish in a minute or two (figures are rougher)"
     )
-    parser.add_argument("--only", choices=["queues", "tutorial", "bigtable"], help="run one part only")
+    parser.add_argument(
+        "--only",
+        choices=["queues", "tutorial", "bigtable", "landscape"],
+        help="run one part only: the queues, the tutorial's own speed, a big results table, "
+        "or the landscape's backends (lesson 25)",
+    )
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),
@@ -22,10 +28,27 @@ def parse(argv):
     parser.add_argument("--output", default=str(RESULTS_DIR), help="folder for the JSON and the chart")
     args = parser.parse_args(argv)
     args.systems = [s for s in args.systems.split(",") if s]
+    if args.only in ("queues", "landscape"):  # the reference systems, or the landscape's
+        args.systems = [
+            s for s in args.systems if s.startswith(LANDSCAPE_PREFIX) == (args.only == "landscape")
+        ]
     unknown = [s for s in args.systems if s not in SYSTEMS]
     if unknown:
         parser.error(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
     return args
+
+
+def landscape_page(figures, output):
+    """The landscape's full feature matrix, and docs/backends.md written from it and the figures."""
+    from pathlib import Path
+
+    from ..landscape import matrix, page
+
+    print("Running the landscape's checks (lesson 25's feature matrix, full sizes)", flush=True)
+    cells = matrix.run(quick=False)
+    saved_matrix = Path(output) / "landscape-matrix.json"
+    matrix.save(cells, saved_matrix)
+    return [saved_matrix, page.write(figures, cells)]
 
 
 def main(argv):
@@ -62,7 +85,11 @@ def main(argv):
     if args.only:  # keep the other half's figures from an earlier run
         earlier = saved(args.output, stem) or {}
         figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial", "bigtable")}, **figures}
+        if args.only == "landscape":  # and the other systems' figures
+            figures["queues"] = {**earlier.get("queues", {}), **figures["queues"]}
     paths = save(figures, args.output, stem=stem)
+    if not args.quick and any(name.startswith(LANDSCAPE_PREFIX) for name in args.systems):
+        paths += landscape_page(figures, args.output)
     print()
     print(tables(figures))
     if figures.get("queues") or figures.get("bigtable"):

@@ -257,4 +257,6 @@ def conclusions(figures):
         from . import bigtable
 
         said += bigtable.conclusions(figures["bigtable"])
-    return said
+    from .landscape import conclusions as landscape_conclusions
+
+    return said + landscape_conclusions(results)

@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 
+from .landscape import poll_interval as landscape_poll
 from .systems import SYSTEMS, Sizes
 
 
@@ -57,7 +58,7 @@ def pickup_latency(client, samples, interval):
     from .clients import start_all
 
     client.clear()
-    [worker] = start_all(client.workers(1, interval))
+    running = start_all(client.workers(1, interval))  # none for an in-process pool
     latencies = []
     try:
         for n in range(samples + 1):
@@ -68,7 +69,8 @@ def pickup_latency(client, samples, interval):
             if n:  # the first one only warms the worker up
                 latencies.append(seconds)
     finally:
-        worker.stop()
+        for worker in running:
+            worker.stop()
     ordered = sorted(latencies)
     return {
         "interval": interval,
@@ -81,13 +83,15 @@ def pickup_latency(client, samples, interval):
 
 def measure(system, sizes, what):
     from .clients import CLIENTS
+    from .landscape import LandscapeQueue
 
-    client = CLIENTS[system.kind](system)
+    client = {**CLIENTS, "landscape": LandscapeQueue}[system.kind](system)
     result = {"system": system.name, "label": system.label, "kind": system.kind}
     if "drain" in what or "enqueue" in what:
         handles, result["enqueue"] = enqueue_rate(client, sizes.tasks)
         result["drain"] = []
-        for workers in sizes.workers if "drain" in what else ():
+        counts = client.worker_counts(sizes.workers) if hasattr(client, "worker_counts") else sizes.workers
+        for workers in counts if "drain" in what else ():
             runs = []
             for _ in range(sizes.repeats):
                 if result["drain"] or runs:
@@ -99,6 +103,8 @@ def measure(system, sizes, what):
             progress(system, f"{workers} worker(s): {result['drain'][-1]['rate']:.0f} tasks/s")
     if "latency" in what:
         intervals = system.pickup_intervals(sizes)
+        if system.kind == "landscape":
+            intervals = (landscape_poll(system),)
         result["latency"] = [pickup_latency(client, sizes.latency_samples, i) for i in intervals]
         progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
     # The LISTEN/NOTIFY worker drains as the tuned one does: it only sleeps differently.

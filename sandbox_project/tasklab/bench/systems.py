@@ -7,6 +7,8 @@ reference peers on Redis, RQ (through django-tasks-rq) and Celery.
 
 from dataclasses import asdict, dataclass, replace
 
+from .landscape import systems as landscape_systems
+
 
 @dataclass(frozen=True)
 class System:
@@ -101,6 +103,9 @@ SYSTEMS = {
         System("celery", "Celery on Redis", "celery"),
     ]
 }
+
+# Every kept backend of the landscape (lesson 25), measured the same way: `make bench ONLY=landscape`.
+SYSTEMS.update(landscape_systems())
 
 # What "defaults" and "tuned" mean, for the tables and the lessons.
 TUNING = {
