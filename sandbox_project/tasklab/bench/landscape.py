@@ -39,6 +39,7 @@ class LandscapeSystem:
     kind: str = "landscape"
     tuned: bool = False
     interval: float | None = None
+    listen: bool = False  # woken by LISTEN/NOTIFY (lesson 16's worker): never, here
 
     @property
     def server(self):

@@ -102,9 +102,10 @@ def measure(system, sizes, what):
             result["drain"].append({**best, "exactly_once": once, "runs": len(runs)})
             progress(system, f"{workers} worker(s): {result['drain'][-1]['rate']:.0f} tasks/s")
     if "latency" in what:
-        intervals = system.pickup_intervals(sizes)
         if system.kind == "landscape":
             intervals = (landscape_poll(system),)
+        else:
+            intervals = system.pickup_intervals(sizes)
         result["latency"] = [pickup_latency(client, sizes.latency_samples, i) for i in intervals]
         progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
     # The LISTEN/NOTIFY worker drains as the tuned one does: it only sleeps differently.
