@@ -55,7 +55,7 @@ def main(argv):
     args = parse(argv)
     sizes = QUICK if args.quick else FULL
     figures = about(args.quick, sizes.with_tasks(args.tasks) if args.tasks else sizes)
-    if args.only in (None, "queues"):
+    if args.only in (None, "queues", "landscape"):
         print(
             f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
             flush=True,
