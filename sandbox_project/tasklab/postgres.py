@@ -82,6 +82,13 @@ class Postgres(ManagedProcess):
     def url(self):
         return self.url_for(self.database)
 
+    @property
+    def socket_url(self):
+        """The same database over the server's Unix-domain socket (in its folder) instead of TCP."""
+        from urllib.parse import quote
+
+        return f"postgresql://postgres@{quote(str(self.folder), safe='')}:{self.port}/{self.database}"
+
     def url_for(self, database):
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 

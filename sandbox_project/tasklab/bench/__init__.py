@@ -21,14 +21,17 @@ from importlib import metadata
 from pathlib import Path
 
 from ..paths import VAR_DIR
-from .queues import MEASURES
+from .queues import COSTS, MEASURES
 from .report import conclusions, tables
-from .systems import FULL, QUICK, SYSTEMS, TUNING
+from .systems import COST_SYSTEMS, FULL, KNOB_ROWS, QUICK, SYSTEMS, TUNING
 
 RESULTS_DIR = VAR_DIR / "bench"
 
 __all__ = [
+    "COSTS",
+    "COST_SYSTEMS",
     "FULL",
+    "KNOB_ROWS",
     "QUICK",
     "RESULTS_DIR",
     "SYSTEMS",
@@ -62,7 +65,8 @@ def measure(
     worker count, the fastest kept (a lesson that compares systems takes the best of 3).
     samples: tasks timed per pickup latency; intervals: the --interval values that polling
     workers are timed at, e.g. [0.1] (a LISTEN/NOTIFY worker is timed at its own interval).
-    measures: any of "enqueue", "drain", "latency", "growth".
+    measures: any of "enqueue", "drain", "latency", "growth"; or, on their own (they start
+    PostgreSQL with pg_stat_statements), "breakdown" and "idle" (`tasklab.bench.costs`).
     """
     from . import queues
 

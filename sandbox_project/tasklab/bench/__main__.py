@@ -5,7 +5,8 @@ import sys
 
 from . import RESULTS_DIR, SYSTEMS, about, conclusions, measure, save, saved, tables
 from .landscape import PREFIX as LANDSCAPE_PREFIX
-from .systems import FULL, QUICK
+from .queues import COSTS
+from .systems import COST_SYSTEMS, FULL, KNOB_ROWS, QUICK
 
 
 def parse(argv):
@@ -15,9 +16,9 @@ def parse(argv):
     )
     parser.add_argument(
         "--only",
-        choices=["queues", "tutorial", "bigtable", "landscape"],
-        help="run one part only: the queues, the tutorial's own speed, a big results table, "
-        "or the landscape's backends (lesson 25)",
+        choices=["queues", "knobs", "tutorial", "bigtable", "landscape"],
+        help="run one part only: the queues, lesson 16's PostgreSQL knobs and costs, the tutorial's "
+        "own speed, a big results table, or the landscape's backends (lesson 25)",
     )
     parser.add_argument(
         "--systems",
@@ -32,6 +33,8 @@ def parse(argv):
         args.systems = [
             s for s in args.systems if s.startswith(LANDSCAPE_PREFIX) == (args.only == "landscape")
         ]
+    if args.only == "knobs":
+        args.systems = [*KNOB_ROWS, "celery"]
     unknown = [s for s in args.systems if s not in SYSTEMS]
     if unknown:
         parser.error(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
@@ -55,7 +58,7 @@ def main(argv):
     args = parse(argv)
     sizes = QUICK if args.quick else FULL
     figures = about(args.quick, sizes.with_tasks(args.tasks) if args.tasks else sizes)
-    if args.only in (None, "queues", "landscape"):
+    if args.only in (None, "queues", "knobs", "landscape"):
         print(
             f"Measuring the queues ({'quick' if args.quick else 'full'} run): {', '.join(args.systems)}",
             flush=True,
@@ -64,6 +67,16 @@ def main(argv):
             args.systems,
             quick=args.quick,
             tasks=args.tasks,
+            workdir=f"{args.output}/work",
+            echo=lambda line: print(line, flush=True),
+        )["queues"]
+    if args.only in (None, "queues", "knobs"):
+        print("Counting where a task's time goes, and what an idle worker costs", flush=True)
+        figures["costs"] = measure(
+            COST_SYSTEMS,
+            quick=args.quick,
+            tasks=args.tasks,
+            measures=COSTS,
             workdir=f"{args.output}/work",
             echo=lambda line: print(line, flush=True),
         )["queues"]
@@ -84,8 +97,9 @@ def main(argv):
     stem = "quick-results" if args.quick else "results"
     if args.only:  # keep the other half's figures from an earlier run
         earlier = saved(args.output, stem) or {}
-        figures = {**{k: v for k, v in earlier.items() if k in ("queues", "tutorial", "bigtable")}, **figures}
-        if args.only == "landscape":  # and the other systems' figures
+        parts = ("queues", "costs", "tutorial", "bigtable")
+        figures = {**{k: v for k, v in earlier.items() if k in parts}, **figures}
+        if args.only in ("landscape", "knobs"):  # and the other systems' figures
             figures["queues"] = {**earlier.get("queues", {}), **figures["queues"]}
     paths = save(figures, args.output, stem=stem)
     if not args.quick and any(name.startswith(LANDSCAPE_PREFIX) for name in args.systems):
@@ -96,7 +110,8 @@ def main(argv):
         print("\nWhat the figures show:")
         print("\n".join(f"  - {line}" for line in conclusions(figures)))
     print("\nWritten: " + ", ".join(str(p) for p in paths))
-    failed = [r["label"] for r in figures.get("queues", {}).values() if r.get("error")]
+    measured = [*figures.get("queues", {}).values(), *figures.get("costs", {}).values()]
+    failed = [r["label"] for r in measured if r.get("error")]
     failed += [
         f"{r['label']}, {run['rows']:,} finished rows"
         for r in figures.get("bigtable", {}).get("databases", {}).values()

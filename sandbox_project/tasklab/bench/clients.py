@@ -61,7 +61,12 @@ class DatabaseQueue:
 
         interval = self.system.interval if interval is None else interval
         return [
-            Worker(interval=interval, worker_id=f"bench-{n + 1}", listen=self.system.listen)
+            Worker(
+                interval=interval,
+                worker_id=f"bench-{n + 1}",
+                listen=self.system.listen,
+                env=dict(self.system.worker_settings),
+            )
             for n in range(count)
         ]
 
@@ -91,6 +96,63 @@ class DatabaseQueue:
             return handle.is_finished
 
         _wait_until(finished, 60, "one task")
+
+    # -- costs (tasklab.bench.costs): PostgreSQL only, started with pg_stat_statements ---------
+    def _sql(self, query):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetchall() if cursor.description else None
+
+    def finished(self, handles):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.finished().count()
+
+    def reset_counters(self):
+        self._sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        self._sql("SELECT pg_stat_statements_reset()")
+
+    def calls(self):
+        """Statements run since the reset, by kind, but for this process's own questions."""
+        rows = self._sql(
+            "SELECT query, calls FROM pg_stat_statements WHERE dbid = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%COUNT(*)%'"
+        )
+        counted = {}
+        for query, calls in rows:
+            kind = statement_kind(query)
+            counted[kind] = counted.get(kind, 0) + calls
+        return dict(sorted(counted.items(), key=lambda item: -item[1]))
+
+    def server_cpu(self):
+        """CPU seconds of PostgreSQL: the postmaster, its living processes and the ended ones."""
+        import psutil
+
+        from .costs import tree_cpu
+
+        [[data_dir]] = self._sql("SHOW data_directory")
+        with open(os.path.join(data_dir, "postmaster.pid")) as pid_file:
+            postmaster = int(pid_file.readline())
+        ended = psutil.Process(postmaster).cpu_times()
+        return tree_cpu(postmaster) + ended.children_user + ended.children_system
+
+
+def statement_kind(query):
+    """A short name for a statement: its verb, and what makes it the claim or the poll."""
+    words = " ".join(query.split())
+    verb = words.split(" ", 1)[0].upper()
+    if "SKIP LOCKED" in words:
+        return f"{verb} ... FOR UPDATE SKIP LOCKED"
+    if verb == "UPDATE" and " SET " in words:
+        columns = [
+            part.split(" = ")[0].strip('" ')
+            for part in words.split(" SET ", 1)[1].split(" WHERE ")[0].split(", ")
+        ]
+        return f"UPDATE ({', '.join(c.split('.')[-1].strip(chr(34)) for c in columns)})"
+    return verb
 
 
 class RQQueue:
@@ -168,6 +230,26 @@ class CeleryQueue:
 
     def enqueue(self, count):
         return [self.task.delay().id for _ in range(count)]
+
+    def finished(self, handles):
+        return sum(1 for r in self._results(list(handles)) if r and r["status"] in ("SUCCESS", "FAILURE"))
+
+    def reset_counters(self):
+        self.redis.config_resetstat()
+
+    def calls(self):
+        """Redis commands run since the reset, by name, but for this process's own questions."""
+        stats = self.redis.info("commandstats")
+        counted = {
+            name.removeprefix("cmdstat_").upper(): value["calls"]
+            for name, value in stats.items()
+            if name not in ("cmdstat_mget", "cmdstat_info", "cmdstat_config")
+        }
+        return dict(sorted(counted.items(), key=lambda item: -item[1]))
+
+    def server_cpu(self):
+        cpu = self.redis.info("cpu")
+        return cpu["used_cpu_user"] + cpu["used_cpu_sys"]
 
     def workers(self, count, interval=None):
         from .celery_worker import CeleryWorker

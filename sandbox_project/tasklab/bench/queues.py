@@ -11,9 +11,11 @@ from pathlib import Path
 
 from ..paths import VAR_DIR
 from ..programs import ProgramProcess
+from . import costs
 from .systems import FULL, SYSTEMS
 
 MEASURES = ("enqueue", "drain", "latency", "growth")
+COSTS = ("breakdown", "idle")  # asked for on their own: their counters cost the server a little
 
 
 class Scenario(ProgramProcess):
@@ -45,7 +47,8 @@ def run(systems=tuple(SYSTEMS), sizes=FULL, measures=MEASURES, *, workdir=None, 
         if any(s.server == "postgresql" for s in chosen):
             from ..postgres import Postgres
 
-            postgres = servers.enter_context(Postgres())
+            counted = {"breakdown", "idle"} & set(measures)
+            postgres = servers.enter_context(Postgres(settings=costs.SERVER_SETTINGS if counted else None))
         if any(s.server == "redis" for s in chosen):
             from ..redis import Redis
 

@@ -144,6 +144,36 @@ def tuning_table(results):
     )
 
 
+def knob_table(results):
+    """Lesson 16's knobs, each row adding one to the row above, against Celery at the same counts."""
+    results = _ok(results)
+    knobs = [r for r in results.values() if SYSTEMS[r["system"]].knob]
+    if not knobs:
+        return ""
+    workers = sorted({d["workers"] for r in knobs for d in r.get("drain", [])})
+    first, celery = knobs[0], results.get("celery")
+    rows = []
+    for r in knobs:
+        cells = []
+        for n in workers:
+            d, base = _drain(r, n), _drain(first, n)
+            cells.append(f"{rate(d['rate'])} {ratio(d['rate'] / base['rate'])}" if d and base else "-")
+        rows.append([r["label"], *cells])
+    if celery:
+        rows.append(
+            [
+                celery["label"] + " (pool of N)",
+                *[f"{rate(d['rate'])}" if (d := _drain(celery, n)) else "-" for n in workers],
+            ]
+        )
+    legend = "".join(f"\n  {r['label'].strip()}: {SYSTEMS[r['system']].knob}" for r in knobs)
+    return table(
+        "PostgreSQL's knobs, one at a time (tasks per second, and the gain over the first row)" + legend,
+        ["knob", *[f"{n} worker{'s' if n > 1 else ''}" for n in workers]],
+        rows,
+    )
+
+
 def tutorial_table(tutorial):
     rows = [
         [s["step"], duration(s["seconds"]), "ok" if s["exit_code"] == 0 else f"exit code {s['exit_code']}"]
@@ -181,15 +211,22 @@ def errors(results):
 
 def tables(figures):
     """Every table there are figures for, as one text."""
+    from . import costs
+
     queues = figures.get("queues", {})
+    counted = _ok(figures.get("costs", {}))
     parts = [
         throughput_table(queues),
+        knob_table(queues),
+        costs.breakdown_table(counted, table),
+        costs.idle_table(counted, table),
         latency_table(queues),
         growth_table(queues),
         tuning_table(queues),
         bigtable_table(figures.get("bigtable")),
         tutorial_table(figures.get("tutorial", {})),
         errors(queues),
+        errors(figures.get("costs", {})),
     ]
     return "\n\n".join(p for p in parts if p)
 
@@ -222,6 +259,14 @@ def conclusions(figures):
             said.append(
                 f"{label}, 1 worker: persistent connections (CONN_MAX_AGE=60) are {faster} "
                 "than a new connection per task"
+            )
+    none, tuned = results.get("knob-none"), results.get("knob-prepared")
+    if none and tuned:
+        n = max(d["workers"] for d in tuned.get("drain", []))
+        if _drain(none, n) and _drain(tuned, n):
+            twice = "at least" if _drain(tuned, n)["rate"] >= 2 * _drain(none, n)["rate"] else "less than"
+            said.append(
+                f"PostgreSQL, {n} workers: the tuned settings drain {twice} twice as fast as a new project's"
             )
     base = results.get("postgres-tuned")
     for peer in ("rq", "celery"):

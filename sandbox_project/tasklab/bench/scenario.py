@@ -13,6 +13,7 @@ import statistics
 import sys
 import time
 
+from . import costs
 from .landscape import poll_interval as landscape_poll
 from .systems import SYSTEMS, Sizes
 
@@ -115,8 +116,20 @@ def measure(system, sizes, what):
             handles, _ = enqueue_rate(client, count)
             result["growth"].append(drain(client, handles, 1))
             progress(system, f"{count} tasks: {result['growth'][-1]['per_task_ms']:.1f} ms per task")
+    if "breakdown" in what and _has_counters(system):
+        result["breakdown"] = costs.breakdown(client, sizes.breakdown)
+        progress(system, f"{result['breakdown']['worker_ms']:.1f} ms of worker CPU per task")
+    if "idle" in what and system.tuned and system.server == "postgresql":
+        intervals = (system.interval,) if system.listen else sizes.idle_intervals
+        result["idle"] = [costs.idle(client, i, sizes.idle_seconds) for i in intervals]
+        progress(system, "idle: " + ", ".join(f"{i['statements_per_s']:.1f}/s" for i in result["idle"]))
     client.clear()
     return result
+
+
+def _has_counters(system):
+    """Costs are counted by PostgreSQL (pg_stat_statements) and Redis for Celery, not SQLite or RQ."""
+    return system.kind == "celery" or (system.kind == "database" and system.server == "postgresql")
 
 
 def progress(system, message):

@@ -21,11 +21,17 @@ class System:
     interval: float | None = None  # db_worker --interval, for the database backend
     tuned: bool = False
     listen: bool = False  # db_worker_listen: woken by PostgreSQL's NOTIFY, --interval its longest wait
+    settings: tuple = ()  # (TASKLAB_ variable, value) pairs, for the enqueuer and its workers
+    worker_settings: tuple = ()  # the same, for the workers only (synchronous_commit)
+    socket: bool = False  # PostgreSQL over its Unix-domain socket instead of TCP
+    knob: str = ""  # lesson 16's knob table: what this row adds to the one before
 
     def pickup_intervals(self, sizes):
         """The --interval values its pickup latency is measured at (None: the peers, which push)."""
         if self.kind != "database":
             return (None,)
+        if self.knob:  # a knob row is about throughput; its pickup is the tuned row's
+            return ()
         return (self.interval,) if self.listen else sizes.intervals
 
     @property
@@ -41,14 +47,22 @@ class System:
         if self.kind == "database":
             env["TASKLAB_CONN_MAX_AGE"] = str(self.conn_max_age)
             env["TASKLAB_SQLITE_WAL"] = "1" if self.sqlite_wal else "0"
+            env.update(self.settings)
             if self.database == "postgresql":
-                env["TASKLAB_DATABASE_URL"] = postgres.url
+                env["TASKLAB_DATABASE_URL"] = postgres.socket_url if self.socket else postgres.url
         else:
             env["TASKLAB_REDIS_URL"] = redis.url
         if self.kind == "rq":
             env["DJANGO_SETTINGS_MODULE"] = "taskdemo.settings_rq"
         return env
 
+
+# What the sandbox's tuned settings are on PostgreSQL, besides CONN_MAX_AGE=60: DEBUG off (as in
+# production) and prepared statements. Lesson 16 measures each; a Unix socket and
+# synchronous_commit=off are shown there as opt-ins (a database on another host has no socket;
+# an unflushed commit can run a finished task again after a crash).
+PRODUCTION = (("TASKLAB_DEBUG", "0"),)
+PREPARED_OFF = (("TASKLAB_PG_PREPARED", "0"),)
 
 SYSTEMS = {
     s.name: s
@@ -79,6 +93,7 @@ SYSTEMS = {
             "postgresql",
             conn_max_age=0,
             interval=1.0,
+            settings=PREPARED_OFF,
         ),
         System(
             "postgres-tuned",
@@ -88,6 +103,7 @@ SYSTEMS = {
             conn_max_age=60,
             interval=0.1,
             tuned=True,
+            settings=PRODUCTION,
         ),
         System(
             "postgres-listen",
@@ -98,11 +114,82 @@ SYSTEMS = {
             interval=1.0,
             tuned=True,
             listen=True,
+            settings=PRODUCTION,
         ),
         System("rq", "RQ on Redis", "rq"),
         System("celery", "Celery on Redis", "celery"),
     ]
 }
+
+
+def _knob(name, label, knob, **changes):
+    return System(name, label, "database", "postgresql", interval=0.1, knob=knob, **changes)
+
+
+# Lesson 16's knobs on PostgreSQL, one at a time: each row adds one to the row above it
+# (`make bench ONLY=knobs`), except the pool, an alternative to persistent connections.
+KNOB_ROWS = {
+    k.name: k
+    for k in [
+        _knob(
+            "knob-none",
+            "PostgreSQL, no knob",
+            "a new project's settings",
+            conn_max_age=0,
+            settings=PREPARED_OFF,
+        ),
+        _knob(
+            "knob-pool",
+            "  or a connection pool",
+            "OPTIONS={'pool': True} instead of CONN_MAX_AGE",
+            conn_max_age=0,
+            settings=(*PREPARED_OFF, ("TASKLAB_PG_POOL", "1")),
+        ),
+        _knob(
+            "knob-conn",
+            "+ persistent connections",
+            "CONN_MAX_AGE=60",
+            conn_max_age=60,
+            settings=PREPARED_OFF,
+        ),
+        _knob(
+            "knob-debug",
+            "+ DEBUG = False",
+            "DEBUG=False, as in production: Django stops recording each query",
+            conn_max_age=60,
+            settings=(*PREPARED_OFF, *PRODUCTION),
+        ),
+        _knob(
+            "knob-prepared",
+            "+ prepared statements (tuned)",
+            "OPTIONS={'server_side_binding': True, 'prepare_threshold': 5}",
+            conn_max_age=60,
+            settings=PRODUCTION,
+        ),
+        _knob(
+            "knob-socket",
+            "+ a Unix-domain socket",
+            "HOST = the server's socket folder, not 127.0.0.1",
+            conn_max_age=60,
+            settings=PRODUCTION,
+            socket=True,
+        ),
+        _knob(
+            "knob-async-commit",
+            "+ synchronous_commit=off (worker)",
+            "OPTIONS={'options': '-c synchronous_commit=off'} in the worker only",
+            conn_max_age=60,
+            settings=PRODUCTION,
+            socket=True,
+            worker_settings=(("TASKLAB_PG_SYNCHRONOUS_COMMIT", "off"),),
+        ),
+    ]
+}
+SYSTEMS.update(KNOB_ROWS)
+
+# Where a task's time goes (tasklab.bench.costs): a new project's settings, the tuned ones with
+# and without synchronous_commit, the LISTEN/NOTIFY worker (idle), and Celery.
+COST_SYSTEMS = ("knob-none", "postgres-tuned", "knob-async-commit", "postgres-listen", "celery")
 
 # Every kept backend of the landscape (lesson 25), measured the same way: `make bench ONLY=landscape`.
 SYSTEMS.update(landscape_systems())
@@ -110,7 +197,8 @@ SYSTEMS.update(landscape_systems())
 # What "defaults" and "tuned" mean, for the tables and the lessons.
 TUNING = {
     "defaults": "CONN_MAX_AGE=0 (a new connection per task), SQLite's default journal, db_worker --interval 1",
-    "tuned": "CONN_MAX_AGE=60 (persistent connections), SQLite in WAL mode, db_worker --interval 0.1",
+    "tuned": "CONN_MAX_AGE=60 (persistent connections), SQLite in WAL mode, db_worker --interval 0.1; "
+    "on PostgreSQL also DEBUG=False and prepared statements",
     "listen": "tuned, but db_worker_listen --interval 1: woken by a NOTIFY trigger on the task table",
 }
 
@@ -125,6 +213,9 @@ class Sizes:
     # Drain runs per worker count, the fastest kept: a busy machine (make test runs much side
     # by side) can only slow a run down, so the best of a few is the system's own pace.
     repeats: int = 1
+    breakdown: int = 1000  # tasks one worker drains while its costs are counted (tasklab.bench.costs)
+    idle_seconds: float = 10.0  # how long an idle worker's polling is counted
+    idle_intervals: tuple = (1.0, 0.1, 0.01)
 
     def as_dict(self):
         return asdict(self)
@@ -132,10 +223,19 @@ class Sizes:
     def with_tasks(self, tasks):
         """The same sizes with `tasks` per run, and the growth runs scaled alike."""
         growth = tuple(max(1, round(n * tasks / self.tasks)) for n in self.growth)
-        return replace(self, tasks=tasks, growth=growth)
+        breakdown = max(1, round(self.breakdown * tasks / self.tasks))
+        return replace(self, tasks=tasks, growth=growth, breakdown=breakdown)
 
 
 FULL = Sizes(
     tasks=1000, workers=(1, 2, 4), latency_samples=20, intervals=(1.0, 0.1), growth=(500, 2000, 8000)
 )
-QUICK = Sizes(tasks=150, workers=(1, 2), latency_samples=4, intervals=(1.0, 0.1), growth=(50, 100, 200))
+QUICK = Sizes(
+    tasks=150,
+    workers=(1, 2),
+    latency_samples=4,
+    intervals=(1.0, 0.1),
+    growth=(50, 100, 200),
+    breakdown=200,
+    idle_seconds=3.0,
+)
