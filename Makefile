@@ -144,7 +144,7 @@ reliability: setup ## Print reliability figures: 1,000 tasks x 2/4 workers on SQ
 DURATION ?= 300
 chaos: setup ## Soak on PostgreSQL: workers killed mid-task under load; exits 1 if a task is lost or duplicated (DURATION=300 SEED=...)
 	$(BIN)/python -m tasklab.chaos --duration $(DURATION) $(if $(SEED),--seed $(SEED))
-bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run)
+bench: setup ## Measure the tutorial and django.tasks against RQ and Celery (QUICK=1: a short run; ONLY=queues|knobs|bigtable|landscape|tutorial)
 	$(BIN)/python -m tasklab.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 redis: setup ## Run Redis on 127.0.0.1:6379 for the RQ settings until Ctrl+C (REDIS_PORT=... to change)

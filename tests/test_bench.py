@@ -11,7 +11,7 @@ from system_packages import postgres_bindir, redis_server_path
 from tasklab.bench import report, tutorial
 from tasklab.bench.landscape import PREFIX as LANDSCAPE_PREFIX
 from tasklab.bench.scenario import steady_rate
-from tasklab.bench.systems import QUICK, SYSTEMS
+from tasklab.bench.systems import COST_SYSTEMS, QUICK, SYSTEMS
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,37 @@ def test_every_system_is_measured_without_error(quick_run):
         assert ("growth" in result) == (SYSTEMS[name].tuned and not SYSTEMS[name].listen)
 
 
+def test_the_costs_are_counted_per_task_and_per_idle_second(quick_run):
+    """Where a task's time goes (CPU and round trips), and what an idle worker sends."""
+    done, output = quick_run
+    figures = json.loads((output / "quick-results.json").read_text())
+    assert list(figures["costs"]) == list(COST_SYSTEMS)
+    for name, result in figures["costs"].items():
+        assert "error" not in result, result
+        breakdown = result["breakdown"]
+        assert breakdown["tasks"] > 0 and breakdown["worker_ms"] > 0 and breakdown["server_ms"] > 0
+        if SYSTEMS[name].kind == "database":
+            # one claim (a transaction of four statements) and one result per task
+            rounded = {k: round(n) for k, n in breakdown["round_trips"].items()}
+            claim = {"BEGIN": 1, "COMMIT": 1, "SELECT ... FOR UPDATE SKIP LOCKED": 1}
+            assert claim.items() <= rounded.items(), breakdown
+        else:
+            assert breakdown["round_trips"], breakdown
+        idle = result.get("idle", [])
+        if SYSTEMS[name].tuned:
+            expected = [SYSTEMS[name].interval] if SYSTEMS[name].listen else list(QUICK.idle_intervals)
+            assert [i["interval"] for i in idle] == expected
+            assert all(i["statements_per_s"] > 0 and "COMMIT" in i["kinds"] for i in idle), idle
+        else:
+            assert idle == []
+
+
+def test_the_quick_run_stays_small():
+    """The quick sizes, not a timer, keep `make bench QUICK=1` and this module quick."""
+    assert QUICK.tasks <= 150 and max(QUICK.workers) <= 2 and QUICK.repeats == 1
+    assert QUICK.breakdown <= 200 and QUICK.idle_seconds <= 3 and len(QUICK.idle_intervals) <= 3
+
+
 def test_the_tables_and_the_chart_are_written(quick_run):
     done, output = quick_run
     for title in [
@@ -69,11 +100,14 @@ def test_the_tables_and_the_chart_are_written(quick_run):
         "Pickup latency, enqueue -> RUNNING",
         "How cost grows",
         "Tuning the database backend: defaults -> tuned",
+        "PostgreSQL's knobs, one at a time",
+        "Where a task's time goes",
+        "An idle worker",
         "What the figures show:",
         "every task ran exactly once: True",
     ]:
         assert title in done.stdout
-    assert "False" not in done.stdout
+    assert "ran exactly once: False" not in done.stdout
     assert (output / "quick-results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

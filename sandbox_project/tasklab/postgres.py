@@ -110,14 +110,15 @@ class Postgres(ManagedProcess):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url_for(name)
 
-    def manage(self, *args, database=None, timeout=120):
+    def manage(self, *args, database=None, timeout=120, env=None):
         """Run `python manage.py ARGS` on one of this server's databases; returns its output.
 
         What `TASKLAB_DATABASE_URL=<url> python manage.py ARGS` does in a terminal: a separate
-        process, with the sandbox's settings pointed at this server. Raises TasklabError, with
-        the command's output, when it exits with an error.
+        process, with the sandbox's settings pointed at this server (and `env`'s other
+        TASKLAB_ settings). Raises TasklabError, with the command's output, when it exits
+        with an error.
         """
-        env = {**os.environ, "TASKLAB_DATABASE_URL": self.url_for(database or self.database)}
+        env = {**os.environ, **(env or {}), "TASKLAB_DATABASE_URL": self.url_for(database or self.database)}
         env.pop("TASKLAB_QUEUE_DATABASE_URL", None)  # one database: this one
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a notebook's reason, not a command's
         done = subprocess.run(

@@ -75,7 +75,7 @@ def idle(client, interval, seconds):
         client.reset_counters()
         cpu_before, started = tree_cpu(worker.pid), time.monotonic()
         time.sleep(seconds)
-        calls = sum(client.calls().values())
+        calls = client.calls()
         elapsed = time.monotonic() - started
         cpu = tree_cpu(worker.pid) - cpu_before
     finally:
@@ -83,7 +83,8 @@ def idle(client, interval, seconds):
     return {
         "interval": interval,
         "seconds": elapsed,
-        "statements_per_s": calls / elapsed,
+        "statements_per_s": sum(calls.values()) / elapsed,
+        "kinds": sorted(calls),
         "cpu_percent": 100 * cpu / elapsed,
     }
 

@@ -40,6 +40,7 @@ class LandscapeSystem:
     tuned: bool = False
     interval: float | None = None
     listen: bool = False  # woken by LISTEN/NOTIFY (lesson 16's worker): never, here
+    knob: str = ""  # not one of lesson 16's knob rows
 
     @property
     def server(self):

@@ -108,7 +108,8 @@ def measure(system, sizes, what):
         else:
             intervals = system.pickup_intervals(sizes)
         result["latency"] = [pickup_latency(client, sizes.latency_samples, i) for i in intervals]
-        progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
+        if intervals:
+            progress(system, "pickup " + ", ".join(f"{r['median'] * 1000:.0f} ms" for r in result["latency"]))
     # The LISTEN/NOTIFY worker drains as the tuned one does: it only sleeps differently.
     if "growth" in what and system.kind == "database" and system.tuned and not system.listen:
         result["growth"] = []
