@@ -227,3 +227,14 @@ def record_execution(context, seconds=0.0):
     TaskExecution.objects.create(task_id=result.id, worker_id=result.worker_ids[-1], pid=os.getpid())
     time.sleep(seconds)
     return result.id
+
+
+@task
+def append_line(path, line):
+    """Appends `line` to the file at `path`: an effect outside the database, like a sent email.
+
+    No rollback and no crash recovery takes it back, so the lines count the task's runs
+    (lesson 16 counts them after PostgreSQL crashed).
+    """
+    with open(path, "a") as file:
+        file.write(f"{line}\n")

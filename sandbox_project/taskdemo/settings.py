@@ -114,7 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         pg_options["pool"] = True
         DATABASES["default"]["CONN_MAX_AGE"] = 0
     if os.environ.get("TASKLAB_PG_SYNCHRONOUS_COMMIT"):
-        pg_options["options"] = f"-c synchronous_commit={os.environ['TASKLAB_PG_SYNCHRONOUS_COMMIT']}"
+        # libpq's `options` sets a server setting for the session; added to any the URL gave.
+        synchronous_commit = f"-c synchronous_commit={os.environ['TASKLAB_PG_SYNCHRONOUS_COMMIT']}"
+        pg_options["options"] = f"{pg_options.get('options', '')} {synchronous_commit}".strip()
 
 # The task queue in a database of its own (lesson 10 shows what that changes for
 # `transaction.atomic()`): set TASKLAB_QUEUE_DATABASE_URL.
