@@ -16,8 +16,9 @@ test gets a database of its own:
   the benchmarks use it to measure what WAL changes.
 - ``TASKLAB_SQLITE_TIMEOUT``: seconds SQLite waits for another writer's lock before it raises
   "database is locked" (default 20; Django's own default is 5).
-- ``TASKLAB_PG_PREPARED``: ``0`` turns PostgreSQL's prepared statements off (default 1: bound
-  on the server, a statement prepared on its fifth run: psycopg's default); lesson 16 measures it.
+- ``TASKLAB_PG_PREPARED``: ``1`` binds parameters on the server, so that psycopg prepares a
+  statement on its fifth run (default 0, Django's default: no prepared statements); lesson 16
+  measures it.
 - ``TASKLAB_PG_POOL``: ``1`` opens connections from a psycopg pool (``OPTIONS["pool"]``)
   instead of keeping one per thread; Django refuses a pool with ``CONN_MAX_AGE``, so it is 0.
 - ``TASKLAB_PG_SYNCHRONOUS_COMMIT``: ``off`` sets PostgreSQL's ``synchronous_commit`` for this
@@ -107,7 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PostgreSQL's knobs for a worker, each measured by `make bench` and explained in lesson 16.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    if os.environ.get("TASKLAB_PG_PREPARED", "1") == "1":
+    if os.environ.get("TASKLAB_PG_PREPARED") == "1":
         # Django binds parameters on the client by default, and then psycopg never prepares.
         pg_options.update(server_side_binding=True, prepare_threshold=5)
     if os.environ.get("TASKLAB_PG_POOL") == "1":

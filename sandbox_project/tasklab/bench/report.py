@@ -273,7 +273,7 @@ def conclusions(figures):
                 f"{label}, 1 worker: persistent connections (CONN_MAX_AGE=60) are {faster} "
                 "than a new connection per task"
             )
-    none, tuned = results.get("knob-none"), results.get("knob-prepared")
+    none, tuned = results.get("knob-none"), results.get("knob-debug")
     if none and tuned:
         n = max(d["workers"] for d in tuned.get("drain", []))
         if _drain(none, n) and _drain(tuned, n):

@@ -57,12 +57,13 @@ class System:
         return env
 
 
-# What the sandbox's tuned settings are on PostgreSQL, besides CONN_MAX_AGE=60: DEBUG off (as in
-# production) and prepared statements. Lesson 16 measures each; a Unix socket and
-# synchronous_commit=off are shown there as opt-ins (a database on another host has no socket;
-# an unflushed commit can run a finished task again after a crash).
+# What the sandbox's tuned settings are on PostgreSQL, besides CONN_MAX_AGE=60: DEBUG off, as in
+# production. Lesson 16 measures the other knobs as opt-ins: prepared statements (no gain beyond
+# the noise for a worker's five simple statements, and not behind PgBouncer), a Unix socket (a
+# database on another host has none), synchronous_commit=off (a finished task can run again
+# after a crash).
 PRODUCTION = (("TASKLAB_DEBUG", "0"),)
-PREPARED_OFF = (("TASKLAB_PG_PREPARED", "0"),)
+PREPARED = (("TASKLAB_PG_PREPARED", "1"),)
 
 SYSTEMS = {
     s.name: s
@@ -93,7 +94,6 @@ SYSTEMS = {
             "postgresql",
             conn_max_age=0,
             interval=1.0,
-            settings=PREPARED_OFF,
         ),
         System(
             "postgres-tuned",
@@ -136,42 +136,40 @@ KNOB_ROWS = {
             "PostgreSQL, no knob",
             "a new project's settings",
             conn_max_age=0,
-            settings=PREPARED_OFF,
         ),
         _knob(
             "knob-pool",
             "  or a connection pool",
             "OPTIONS={'pool': True} instead of CONN_MAX_AGE",
             conn_max_age=0,
-            settings=(*PREPARED_OFF, ("TASKLAB_PG_POOL", "1")),
+            settings=(("TASKLAB_PG_POOL", "1"),),
         ),
         _knob(
             "knob-conn",
             "+ persistent connections",
             "CONN_MAX_AGE=60",
             conn_max_age=60,
-            settings=PREPARED_OFF,
         ),
         _knob(
             "knob-debug",
-            "+ DEBUG = False",
+            "+ DEBUG = False (tuned)",
             "DEBUG=False, as in production: Django stops recording each query",
             conn_max_age=60,
-            settings=(*PREPARED_OFF, *PRODUCTION),
+            settings=PRODUCTION,
         ),
         _knob(
             "knob-prepared",
-            "+ prepared statements (tuned)",
+            "+ prepared statements",
             "OPTIONS={'server_side_binding': True, 'prepare_threshold': 5}",
             conn_max_age=60,
-            settings=PRODUCTION,
+            settings=(*PRODUCTION, *PREPARED),
         ),
         _knob(
             "knob-socket",
             "+ a Unix-domain socket",
             "HOST = the server's socket folder, not 127.0.0.1",
             conn_max_age=60,
-            settings=PRODUCTION,
+            settings=(*PRODUCTION, *PREPARED),
             socket=True,
         ),
         _knob(
@@ -179,7 +177,7 @@ KNOB_ROWS = {
             "+ synchronous_commit=off (worker)",
             "OPTIONS={'options': '-c synchronous_commit=off'} in the worker only",
             conn_max_age=60,
-            settings=PRODUCTION,
+            settings=(*PRODUCTION, *PREPARED),
             socket=True,
             worker_settings=(("TASKLAB_PG_SYNCHRONOUS_COMMIT", "off"),),
         ),
@@ -198,7 +196,7 @@ SYSTEMS.update(landscape_systems())
 TUNING = {
     "defaults": "CONN_MAX_AGE=0 (a new connection per task), SQLite's default journal, db_worker --interval 1",
     "tuned": "CONN_MAX_AGE=60 (persistent connections), SQLite in WAL mode, db_worker --interval 0.1; "
-    "on PostgreSQL also DEBUG=False and prepared statements",
+    "on PostgreSQL also DEBUG=False, as in production",
     "listen": "tuned, but db_worker_listen --interval 1: woken by a NOTIFY trigger on the task table",
 }
 
