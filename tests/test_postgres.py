@@ -212,17 +212,6 @@ def test_manage_runs_a_command_on_one_of_its_databases(postgres):
         postgres.manage("no_such_command")
 
 
-def _drop_sessions(postgres, database):
-    with postgres.connect() as admin:
-        return len(
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
-                [database],
-            ).fetchall()
-        )
-
-
 def _run_a_task(postgres, database, worker):
     task_id = postgres.manage("enqueue_purge_progress", "--days", "7", database=database).split()[-1]
     worker.wait_for_log(
@@ -241,9 +230,10 @@ def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgre
         "TASKLAB_CONN_HEALTH_CHECKS": health_checks,
     }
 
-    with tasklab.Worker(env=env) as worker:
+    # The health check runs as the worker wakes: the drop must land while it sleeps.
+    with tasklab.Worker(env=env, interval=1) as worker:
         _run_a_task(postgres, database, worker)
-        assert _drop_sessions(postgres, database) == 1
+        assert postgres.end_sessions(database, just_committed=True) == 1
         if health_checks == "1":
             _run_a_task(postgres, database, worker)
             assert worker.running and "Error" not in worker.log()
@@ -276,3 +266,8 @@ def test_a_second_server_is_a_copy_of_the_first_clusters_template(tmp_path, monk
             ).fetchone()
         assert tables == (0,)
     assert list(tmp_path.iterdir()) == [template]  # nothing half-copied left beside it
+
+
+def test_ending_sessions_just_after_a_commit_says_when_nothing_commits(postgres):
+    with pytest.raises(tasklab.TasklabError, match="is a worker polling that database"):
+        postgres.end_sessions(just_committed=True, timeout=0.3)

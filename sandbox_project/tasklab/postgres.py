@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import MissingProgram, ProcessStartError, TasklabError
@@ -150,6 +151,38 @@ class Postgres(ManagedProcess):
             autocommit=True,
             connect_timeout=10,
         )
+
+    def end_sessions(self, database=None, *, just_committed=False, timeout=10.0):
+        """End the server process behind each client session on a database; returns how many.
+
+        What a restart of the server does to a kept connection, and what an administrator
+        does in psql: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ...`.
+        It returns once those processes have gone. With `just_committed`, it waits until a
+        session's last statement is a COMMIT that ended under a tenth of a second ago, and
+        ends it then: a polling worker is asleep at that moment, so the drop lands between
+        two of its polls, never in the middle of one.
+        """
+        moment = (
+            " AND state = 'idle' AND query = 'COMMIT'"
+            " AND clock_timestamp() - state_change < interval '0.1 seconds'"
+        )
+        deadline = time.monotonic() + timeout
+        with self.connect() as admin:
+            while True:
+                ended = admin.execute(
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                    " WHERE datname = %s AND backend_type = 'client backend'"
+                    " AND pid <> pg_backend_pid()" + (moment if just_committed else ""),
+                    [database or self.database],
+                ).fetchall()
+                if ended or not just_committed:
+                    return len(ended)
+                if time.monotonic() > deadline:
+                    raise TasklabError(
+                        f"No session on {database or self.database!r} committed in {timeout:.0f} s: "
+                        "is a worker polling that database?"
+                    )
+                time.sleep(0.01)
 
     @property
     def server_pid(self):
