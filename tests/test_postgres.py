@@ -241,8 +241,8 @@ def test_a_dropped_connection_kills_a_worker_unless_health_checks_are_on(postgre
             assert worker.wait(10) == 1
             # The message is psycopg's: "terminating connection due to administrator command"
             # with client-side binding, "the connection is closed" with prepared statements.
-            last_line = worker.log().rstrip().splitlines()[-1]
-            assert last_line.startswith("django.db.utils.OperationalError: "), last_line
+            last_words = worker.last_words()
+            assert last_words.startswith("django.db.utils.OperationalError: "), worker.log_tail()
 
 
 def test_a_second_server_is_a_copy_of_the_first_clusters_template(tmp_path, monkeypatch):

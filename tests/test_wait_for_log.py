@@ -1,10 +1,12 @@
-"""`wait_for_log()`: a lesson can wait for a line that a process prints just after an event."""
+"""Reading a process's log: `wait_for_log()` waits for a line that a process prints just after
+an event; `last_words()` finds the exception a crashed process printed."""
 
 import pytest
 
 import tasklab
 from accounts.tasks import add
 from tasklab import http
+from tasklab.processes import ManagedProcess
 
 
 def test_waits_for_the_request_line_the_server_prints_after_replying(transactional_db):
@@ -36,3 +38,21 @@ def test_a_process_that_exited_is_not_waited_for(transactional_db):
 
     with pytest.raises(tasklab.TasklabError, match="exited without printing 'no such line'"):
         worker.wait_for_log("no such line", timeout=30)
+
+
+def test_last_words_are_the_exception_even_when_its_message_goes_on_over_indented_lines(tmp_path):
+    log = tmp_path / "worker.log"
+    log.write_text(
+        "Traceback (most recent call last):\n"
+        '  File "db_worker.py", line 107, in run\n'
+        "django.db.utils.OperationalError: server closed the connection unexpectedly\n"
+        "\tThis probably means the server terminated abnormally\n"
+        "\tbefore or while processing the request.\n\n"
+    )
+    process = ManagedProcess(["db_worker"], log)
+
+    assert process.last_words() == (
+        "django.db.utils.OperationalError: server closed the connection unexpectedly"
+    )
+    log.write_text("")
+    assert process.last_words() == ""

@@ -202,9 +202,18 @@ class ManagedProcess:
     def log_tail(self, lines=15):
         return "\n".join(self.log().rstrip().splitlines()[-lines:])
 
+    def last_words(self):
+        """The last line of its log that is not indented: after a crash, its exception.
+
+        A traceback ends with `module.Error: message`, and the message may go on over indented
+        lines (libpq's "server closed the connection unexpectedly" does), so the log's very
+        last line is not always the exception's.
+        """
+        lines = [line for line in self.log().splitlines() if line.strip() and not line[0].isspace()]
+        return lines[-1] if lines else ""
+
     def _last_error(self):
-        lines = [line for line in self.log().splitlines() if line.strip()]
-        return lines[-1].strip() if lines else "It printed nothing."
+        return self.last_words() or "It printed nothing."
 
     def describe(self):
         return f"{self.what} (`manage.py {' '.join(self.command)}`)"
