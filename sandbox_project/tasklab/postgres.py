@@ -159,8 +159,8 @@ class Postgres(ManagedProcess):
         does in psql: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ...`.
         It returns once those processes have gone. With `just_committed`, it waits until a
         session's last statement is a COMMIT that ended under a tenth of a second ago, and
-        ends it then: a polling worker is asleep at that moment, so the drop lands between
-        two of its polls, never in the middle of one.
+        ends it then: after a poll that found nothing, db_worker sleeps for `--interval`, so
+        for a worker polling every second or so the drop lands between two polls.
         """
         moment = (
             " AND state = 'idle' AND query = 'COMMIT'"
